@@ -1,0 +1,180 @@
+"""The ``copydesk`` command. Imports are kept inside the commands: start-up stays fast."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Sequence, TextIO
+
+from copydesk import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+FAIL_ON = ("error", "warning", "info", "never")
+
+
+def _names(value: str) -> list[str]:
+    return [name.strip() for name in value.split(",") if name.strip()]
+
+
+def _date(value: str) -> str:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {value!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="copydesk",
+        description="Editorial quality checks for news copy: plain text, Markdown, HTML, JSON/JSONL.",
+    )
+    parser.add_argument("--version", action="version", version=f"copydesk {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    rules_help = "house rules file (default: copydesk.yaml or .copydesk.yaml here or above)"
+    check = commands.add_parser("check", help="check stories and report findings")
+    check.add_argument("paths", nargs="+", metavar="PATH", help="files, folders (recursive) or - for stdin")
+    check.add_argument("--format", default="text", help="report format: text (default), json, …")
+    check.add_argument("--output", metavar="FILE", help="write the report to FILE")
+    check.add_argument("--rules", metavar="FILE", help=rules_help)
+    check.add_argument("--select", type=_names, default=[], metavar="RULE_OR_CHECK,…",
+                       help="run only these checks or rules")
+    check.add_argument("--ignore", type=_names, default=[], metavar="RULE_OR_CHECK,…",
+                       help="skip these checks or rules")
+    check.add_argument("--fail-on", choices=FAIL_ON, default="error",
+                       help="exit 1 when a finding is at least this severe (default: error)")
+    check.add_argument("--published", type=_date, metavar="YYYY-MM-DD",
+                       help="publication date for stories whose metadata has none")
+    check.add_argument("--stdin-format", default="auto", metavar="FORMAT",
+                       help="format of standard input: auto (default), text, markdown, html, json, jsonl")
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                       help="colour in the text report (auto: on a terminal, unless NO_COLOR is set)")
+
+    listing = commands.add_parser("checks", help="list checks and their rules")
+    listing.add_argument("--rules", metavar="FILE", help=rules_help)
+    effective = commands.add_parser("rules", help="print the effective house rules")
+    effective.add_argument("--rules", metavar="FILE", help=rules_help)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    from copydesk.config import ConfigError
+    from copydesk.engine import UsageError
+
+    try:
+        return {"check": _check, "checks": _list_checks, "rules": _print_rules}[args.command](args)
+    except (ConfigError, UsageError) as error:
+        print(f"copydesk: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # "copydesk check … | head": the reader left, which is fine
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _setup(args: argparse.Namespace):
+    from copydesk.config import load_config
+    from copydesk.plugins import load_registry
+
+    registry = load_registry()
+    for problem in registry.problems:
+        print(f"copydesk: error: {problem}", file=sys.stderr)
+    config = load_config(args.rules)
+    config.validate(registry)
+    return registry, config
+
+
+def _use_color(choice: str, stream: TextIO) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    return stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
+def _check(args: argparse.Namespace) -> int:
+    from copydesk.engine import Engine, UsageError, plan
+    from copydesk.findings import INTERNAL_ERROR_RULE, SEVERITY_RANK
+
+    registry, config = _setup(args)
+    formatter = registry.formatters.get(args.format)
+    if formatter is None:
+        raise UsageError(f"unknown format {args.format!r} (known: {', '.join(registry.formatters)})")
+    if args.stdin_format != "auto" and args.stdin_format not in registry.readers:
+        raise UsageError(f"unknown --stdin-format {args.stdin_format!r} "
+                         f"(known: auto, {', '.join(registry.readers)})")
+    engine = Engine(registry, config, plan(registry, config, args.select, args.ignore),
+                    published=args.published, stdin_format=args.stdin_format)
+    report = engine.run(args.paths)
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    if args.output:
+        _write_atomically(args.output, lambda out: formatter.render(report, out, False))
+    else:
+        formatter.render(report, sys.stdout, _use_color(args.color, sys.stdout))
+        sys.stdout.flush()
+
+    if registry.problems or any(problem.fatal for problem in report.problems):
+        return EXIT_USAGE
+    findings = report.findings
+    if any(finding.rule == INTERNAL_ERROR_RULE for finding in findings):
+        return EXIT_FINDINGS
+    if args.fail_on != "never":
+        threshold = SEVERITY_RANK[args.fail_on]
+        if any(SEVERITY_RANK[finding.severity] <= threshold for finding in findings):
+            return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _write_atomically(path: str, write) -> None:
+    import tempfile
+
+    folder = os.path.dirname(os.path.abspath(path))
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".copydesk-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            write(out)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def _list_checks(args: argparse.Namespace) -> int:
+    registry, config = _setup(args)
+    for check in registry.checks.values():
+        origin = registry.origins.get(f"Check:{check.name}", "")
+        state = "" if config.enabled(check) else " [disabled]"
+        scope = " (per collection)" if check.scope == "collection" else ""
+        print(f"{check.name}{state}{scope} — {check.description} [{origin}]")
+        severities = config.severities(check)
+        width = max(len(rule.id) for rule in check.rules)
+        for rule in check.rules:
+            print(f"    {rule.id:<{width}}  {severities[rule.id]:<7}  {rule.description}")
+    return EXIT_USAGE if registry.problems else EXIT_OK
+
+
+def _print_rules(args: argparse.Namespace) -> int:
+    import yaml
+
+    from copydesk.config import plain
+
+    registry, config = _setup(args)
+    data = plain(config.data)
+    checks = data.setdefault("checks", {})
+    for check in registry.checks.values():
+        section = checks.setdefault(check.name, {})
+        section["enabled"] = config.enabled(check)
+        section["rules"] = config.severities(check)
+        section.update(config.options(check))
+    sources = ", ".join(["built-in rules.yaml", *config.files])
+    print(f"# effective copydesk rules: {sources}")
+    print(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100), end="")
+    return EXIT_USAGE if registry.problems else EXIT_OK

@@ -1,0 +1,181 @@
+"""Runs a check: paths → texts → Documents → checks → Findings → Report.
+
+Data flows one way. A check that raises does not lose the others' findings: it
+becomes an ``internal-error`` finding naming the check.
+"""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator, Sequence
+
+from copydesk.checking import Check, CheckContext
+from copydesk.config import Config
+from copydesk.document import Document, SourceText
+from copydesk.findings import INTERNAL_ERROR_RULE, Finding, Location
+from copydesk.plugins import Registry
+from copydesk.readers import Reader, ReaderError
+from copydesk.report import DocumentResult, Report
+from copydesk import sources
+
+
+class UsageError(Exception):
+    """A command-line mistake (exit code 2)."""
+
+
+@dataclass
+class ActiveCheck:
+    """A check that runs, with its effective options and the severity of each rule (or ``off``)."""
+
+    check: Check
+    options: dict[str, Any]
+    severities: dict[str, str]
+
+    def context(self, document: Document | None = None) -> CheckContext:
+        return CheckContext(self.check, self.options, self.severities, document)
+
+
+def plan(registry: Registry, config: Config, select: Sequence[str] = (),
+         ignore: Sequence[str] = ()) -> list[ActiveCheck]:
+    """The checks to run and the rules they may report, after rules files, --select and --ignore."""
+    owners = registry.rule_owners()
+    for name in (*select, *ignore):
+        if name not in registry.checks and name not in owners:
+            raise UsageError(f"unknown check or rule {name!r} (see 'copydesk checks')")
+    selected, ignored = set(select), set(ignore)
+    active = []
+    for check in registry.checks.values():
+        chosen = check.name in selected
+        if not config.enabled(check) and not (chosen or any(r.id in selected for r in check.rules)):
+            continue
+        severities = {}
+        for rule in check.rules:
+            severity = config.severities(check)[rule.id]
+            explicitly = chosen or rule.id in selected
+            if selected and not explicitly:
+                severity = "off"
+            elif severity == "off" and rule.id in selected:
+                severity = rule.severity
+            if check.name in ignored or rule.id in ignored:
+                severity = "off"
+            severities[rule.id] = severity
+        if any(severity != "off" for severity in severities.values()):
+            active.append(ActiveCheck(check, config.options(check), severities))
+    return active
+
+
+class Engine:
+    def __init__(self, registry: Registry, config: Config, checks: list[ActiveCheck], *,
+                 published: str | None = None, stdin_format: str = "auto") -> None:
+        self.registry = registry
+        self.config = config
+        self.checks = checks
+        self.published = published
+        self.stdin_format = stdin_format
+        self.reader_options = config.reader_options()
+
+    def run(self, paths: Iterable[str]) -> Report:
+        report = Report()
+        documents: list[Document] = []
+        for item in self.documents(paths):
+            if isinstance(item, sources.InputProblem):
+                report.problems.append(item)
+                continue
+            documents.append(item)
+            report.results.append(DocumentResult(item, self.check_document(item)))
+        self._check_collection(documents, report)
+        for result in report.results:
+            result.findings.sort(key=Finding.sort_key)
+        return report
+
+    def documents(self, paths: Iterable[str]) -> Iterator[Document | sources.InputProblem]:
+        max_bytes = self.config.max_file_bytes()
+        for path in sources.expand(paths, self.registry.extensions()):
+            if isinstance(path, sources.InputProblem):
+                yield path
+                continue
+            source, problem = sources.load(path, max_bytes)
+            if problem is not None:
+                yield problem
+            if source is not None:
+                yield from self._read(source, self._reader(path, source))
+
+    def _reader(self, path: str, source: SourceText) -> Reader:
+        readers = self.registry.readers
+        if path == sources.STDIN:
+            if self.stdin_format != "auto":
+                return readers[self.stdin_format]
+            for reader in readers.values():
+                if reader.sniff is not None and reader.sniff(source.text):
+                    return reader
+            return readers["text"]
+        return self.registry.reader_for(path) or readers["text"]
+
+    def _read(self, source: SourceText, reader: Reader) -> Iterator[Document | sources.InputProblem]:
+        try:
+            for item in reader.read(source, self.reader_options):
+                if isinstance(item, ReaderError):
+                    yield _problem(source, item)
+                    continue
+                if self.published and not item.metadata.published:
+                    item.metadata.published = self.published
+                    item.metadata.published_source = "--published"
+                yield item
+        except ReaderError as error:
+            yield _problem(source, error)
+        except Exception as error:  # a reader bug must not stop the batch
+            yield sources.InputProblem(source.path, f"the {reader.name} reader failed: "
+                                                    f"{type(error).__name__}: {error}")
+
+    def check_document(self, document: Document) -> list[Finding]:
+        findings: list[Finding] = []
+        for active in self.checks:
+            if active.check.scope != "document":
+                continue
+            try:
+                produced = list(active.check.function(document, active.context(document)))
+            except Exception as error:
+                findings.append(_internal_error(active.check, document, error))
+                continue
+            findings.extend(f for f in produced if active.severities.get(f.rule, "off") != "off")
+        return findings
+
+    def _check_collection(self, documents: list[Document], report: Report) -> None:
+        result_of = {}
+        for result in report.results:
+            result_of.setdefault(result.document.id, result)
+        for active in self.checks:
+            if active.check.scope != "collection" or not documents:
+                continue
+            try:
+                produced = list(active.check.function(documents, active.context()))
+            except Exception as error:
+                report.results[0].findings.append(_internal_error(active.check, documents[0], error))
+                continue
+            for finding in produced:
+                if active.severities.get(finding.rule, "off") != "off":
+                    result_of[finding.document_id].findings.append(finding)
+
+
+def _problem(source: SourceText, error: ReaderError) -> sources.InputProblem:
+    if error.offset is None:
+        return sources.InputProblem(source.path, error.message)
+    line, column = source.position(error.offset)
+    return sources.InputProblem(source.path, error.message, line, column)
+
+
+def _internal_error(check: Check, document: Document, error: Exception) -> Finding:
+    frame = traceback.extract_tb(error.__traceback__)[-1]
+    start = document.blocks[0].start if document.blocks else 0
+    line, column = document.source.position(start)
+    where = f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}"
+    return Finding(
+        check=check.name,
+        rule=INTERNAL_ERROR_RULE,
+        severity="error",
+        message=f"check {check.name!r} failed on this document ({type(error).__name__}: {error}, at {where}); "
+                "the other checks ran",
+        location=Location(document.path, start, 0, line, column, line, column),
+        document_id=document.id,
+    )

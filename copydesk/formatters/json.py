@@ -1,0 +1,39 @@
+"""The JSON report (its schema is ``copydesk/schemas/report.schema.json``)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from copydesk.formatters import Formatter
+from copydesk.hookspecs import hookimpl
+from copydesk.report import Report
+
+REPORT_VERSION = 1
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    return {
+        "version": REPORT_VERSION,
+        "tool": {"name": "copydesk", "version": report.tool_version},
+        "documents": [
+            {
+                "path": result.document.path,
+                "id": result.document.id,
+                "headline": result.document.headline,
+                "findings": [finding.to_dict() for finding in result.findings],
+            }
+            for result in report.results
+        ],
+        "summary": report.summary(),
+    }
+
+
+def render_json(report: Report, out: TextIO, color: bool) -> None:
+    json.dump(report_dict(report), out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+@hookimpl
+def register_formatters() -> list[Formatter]:
+    return [Formatter("json", "For programs: every finding with exact positions.", render_json)]

@@ -1,0 +1,41 @@
+"""The result of a run, as formatters see it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from copydesk import __version__
+from copydesk.document import Document
+from copydesk.findings import SEVERITIES, Finding
+from copydesk.sources import InputProblem
+
+
+@dataclass
+class DocumentResult:
+    document: Document
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    results: list[DocumentResult] = field(default_factory=list)
+    problems: list[InputProblem] = field(default_factory=list)
+    tool_version: str = __version__
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [finding for result in self.results for finding in result.findings]
+
+    def summary(self) -> dict[str, Any]:
+        findings = self.findings
+        by_severity = {severity: 0 for severity in SEVERITIES}
+        by_severity.update(Counter(finding.severity for finding in findings))
+        by_rule = dict(sorted(Counter(finding.rule for finding in findings).items()))
+        return {
+            "documents": len(self.results),
+            "findings": len(findings),
+            "by_severity": by_severity,
+            "by_rule": by_rule,
+        }
