@@ -2,9 +2,8 @@
 
 Case-insensitive and across line breaks, but never across punctuation, so a
 sentence end ("… said no. No one …") is never a repeat. Words that repeat
-legitimately ("had had", "that that") are listed in ``rules.yaml``; a doubled
-capitalised word inside a sentence is taken for a name ("Sirhan Sirhan",
-"Duran Duran") unless it is in a headline, where every word is capitalised.
+legitimately ("had had", "that that") are listed in ``rules.yaml``, and a
+doubled name is left alone (see ``_is_name``).
 """
 
 from __future__ import annotations
@@ -19,18 +18,20 @@ from copydesk.hookspecs import hookimpl
 
 # Two letter-only words (inner apostrophes allowed), separated only by white space.
 _REPEAT = re.compile(r"(?<![\w'’-])([^\W\d_]+(?:['’][^\W\d_]+)*)(\s+)(\1)(?![\w'’-])", re.IGNORECASE)
-_SENTENCE_OPENERS = frozenset(".!?:\"“‘'(")
+def _is_name(document: Document, block: Block, match: re.Match[str]) -> bool:
+    """A doubled word whose second copy is capitalised is a name or a title and a name.
 
-
-def _starts_sentence(text: str, position: int) -> bool:
-    before = text[:position].rstrip()
-    return not before or before[-1] in _SENTENCE_OPENERS
-
-
-def _is_name(block: Block, match: re.Match[str]) -> bool:
-    first, second = match.group(1), match.group(3)
-    return (block.kind != "headline" and first[0].isupper() and second[0].isupper()
-            and not _starts_sentence(block.text, match.start()))
+    "Duran Duran", "Bafana Bafana", "law lord Lord Bingham", "he said Said": a
+    typo doubles a word as it was ("The the"), it does not capitalise the copy.
+    In a Title Case headline every word is capitalised, so there it counts as a
+    name only when the story's running copy has it too.
+    """
+    if not match.group(3)[0].isupper():
+        return False
+    if block.kind != "headline":
+        return True
+    pair = match.group()
+    return any(pair in other.text for other in document.blocks if other.kind != "headline")
 
 
 @document_check(
@@ -39,7 +40,7 @@ def _is_name(block: Block, match: re.Match[str]) -> bool:
     rules=[Rule("repeated-word", "warning", 'A word repeated by mistake, such as "the the".')],
     options=[
         Option("allowed", list[str], 'Words that may legitimately appear twice in a row ("had had").'),
-        Option("skip_names", bool, 'Skip doubled capitalised words inside a sentence ("Sirhan Sirhan").'),
+        Option("skip_names", bool, 'Skip doubled words whose second copy is capitalised ("Duran Duran").'),
     ],
 )
 def repeated_word(document: Document, ctx: CheckContext) -> Iterator[Finding]:
@@ -50,7 +51,7 @@ def repeated_word(document: Document, ctx: CheckContext) -> Iterator[Finding]:
             continue
         for match in _REPEAT.finditer(block.text):
             word = match.group(1)
-            if word.casefold() in allowed or (skip_names and _is_name(block, match)):
+            if word.casefold() in allowed or (skip_names and _is_name(document, block, match)):
                 continue
             yield ctx.finding(
                 "repeated-word",

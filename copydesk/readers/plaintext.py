@@ -2,7 +2,9 @@
 
 Layout conventions (each documented in ``rules.yaml`` under ``readers: text:``):
 
-- a file may hold several stories, separated by two or more blank lines;
+- a file may hold several stories, separated by two or more blank lines and
+  each starting with a headline (a break before a full sentence is a section
+  break inside one story, as in BBC copy);
 - a story's first line is its headline, and a later line with the same text is
   a (repeated) headline too;
 - a line ending in a photo credit — "(AFP)", "(AP Photo/Hussein Malla, File)",
@@ -34,6 +36,9 @@ _DATELINE_LEAD = re.compile(
 )
 _TERMINAL = frozenset(".!?:;\"”’)…")
 _SUBHEAD_MAX_WORDS = 12
+_HEADLINE_MAX_WORDS = 25
+_LIST_ITEM = re.compile(r"(?:[-*•–—]|\d{1,2}[.)])\s")
+_SENTENCE_END = frozenset(".!?;:,\"”’…")
 
 
 @dataclass(frozen=True)
@@ -104,11 +109,12 @@ def segment(text: str, layout: Layout, *, start: int = 0, end: int | None = None
     """Split ``text[start:end]`` into stories and their blocks, by the conventions above."""
     lines = _nonblank_lines(text, start, len(text) if end is None else end)
     stories: list[list[tuple[int, int, int]]] = []
-    for line in lines:
-        separated = split_articles and 0 < layout.article_blank_lines <= line[0]
+    for blanks, line_start, line_end in lines:
+        separated = (split_articles and 0 < layout.article_blank_lines <= blanks
+                     and _looks_like_headline(text[line_start:line_end]))
         if not stories or separated:
             stories.append([])
-        stories[-1].append(line)
+        stories[-1].append((blanks, line_start, line_end))
     return [_segment_story(text, story, layout, headline_first) for story in stories]
 
 
@@ -140,6 +146,12 @@ def _segment_story(text: str, lines: list[tuple[int, int, int]], layout: Layout,
                 article.dateline = lead.group(1)
             break
     return article
+
+
+def _looks_like_headline(line: str) -> bool:
+    """Short and not ended like a sentence: a new story, not a section break inside one."""
+    return (line[-1] not in _SENTENCE_END and not _LIST_ITEM.match(line)
+            and len(line.split()) <= _HEADLINE_MAX_WORDS)
 
 
 def _classify(line: str, headline_key: str | None, layout: Layout) -> str:
