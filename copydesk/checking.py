@@ -18,6 +18,9 @@ effective options and severities from ``rules.yaml`` and a newsroom's own file.
                 if char == "!":
                     yield ctx.finding("exclamation-mark", "Avoid exclamation marks.",
                                       block.source_span(i, i + 1), suggestions=["."])
+
+``ctx.finding`` fills in the check name, the effective severity and the exact
+line and column; ``ctx.options`` holds the effective options.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Literal, Mapping, Sequence
 
 from copydesk.document import Document
-from copydesk.findings import SEVERITIES, Finding, Location
+from copydesk.findings import SEVERITIES, SEVERITY_RANK, Finding, Location
 
 MISSING: Any = object()
 
@@ -93,7 +96,14 @@ def _type_name(kind: Any) -> str:
 
 @dataclass(frozen=True)
 class Check:
-    """A declared check. Create one with :func:`document_check` or :func:`collection_check`."""
+    """A declared check. Create one with :func:`document_check` or :func:`collection_check`.
+
+    A document check's ``function(document, ctx)`` yields findings. A collection
+    check sees every story of a run in two steps, so that a run never has to
+    hold all its stories in memory: ``summarise(document, ctx)`` returns a small
+    picklable summary of each story as it is read, and ``function(summaries,
+    ctx)`` yields findings once all are in.
+    """
 
     name: str
     description: str
@@ -101,6 +111,7 @@ class Check:
     options: tuple[Option, ...]
     scope: Literal["document", "collection"]
     function: Callable[..., Iterable[Finding]] = field(repr=False)
+    summarise: Callable[..., Any] | None = field(default=None, repr=False)
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((rule for rule in self.rules if rule.id == rule_id), None)
@@ -109,28 +120,35 @@ class Check:
         return next((option for option in self.options if option.name == name), None)
 
 
-def _declare(scope: Literal["document", "collection"], name: str, description: str,
-             rules: Sequence[Rule], options: Sequence[Option]) -> Callable[[Callable], Check]:
+def document_check(*, name: str, description: str, rules: Sequence[Rule],
+                   options: Sequence[Option] = ()) -> Callable[[Callable], Check]:
+    """Declare ``function(document, ctx) -> Iterable[Finding]``, run once per story."""
     def wrap(function: Callable) -> Check:
-        return Check(name, description, tuple(rules), tuple(options), scope, function)
+        return Check(name, description, tuple(rules), tuple(options), "document", function)
 
     return wrap
 
 
-def document_check(*, name: str, description: str, rules: Sequence[Rule],
-                   options: Sequence[Option] = ()) -> Callable[[Callable], Check]:
-    """Declare ``function(document, ctx) -> Iterable[Finding]``, run once per story."""
-    return _declare("document", name, description, rules, options)
-
-
 def collection_check(*, name: str, description: str, rules: Sequence[Rule],
+                     summarise: Callable[[Document, CheckContext], Any],
                      options: Sequence[Option] = ()) -> Callable[[Callable], Check]:
-    """Declare ``function(documents, ctx) -> Iterable[Finding]``, run once per run."""
-    return _declare("collection", name, description, rules, options)
+    """Declare ``function(summaries, ctx) -> Iterable[Finding]``, run once per run.
+
+    ``summarise(document, ctx)`` is called for each story as it is read; its
+    results, in reading order, are what ``function`` gets.
+    """
+    def wrap(function: Callable) -> Check:
+        return Check(name, description, tuple(rules), tuple(options), "collection", function, summarise)
+
+    return wrap
 
 
 class CheckContext:
-    """What a running check gets besides the story: its options and a finding factory."""
+    """What a running check gets besides the story: its options and a finding factory.
+
+    A collection check may also put a summary of what it found in ``summary``
+    (a JSON-serialisable mapping); reports that can show it do.
+    """
 
     def __init__(self, check: Check, options: Mapping[str, Any], severities: Mapping[str, str],
                  document: Document | None = None) -> None:
@@ -138,6 +156,7 @@ class CheckContext:
         self.options = options
         self.severities = severities
         self.document = document
+        self.summary: dict[str, Any] = {}
 
     def location(self, span: tuple[int, int], *, document: Document | None = None,
                  message: str = "") -> Location:
@@ -149,22 +168,39 @@ class CheckContext:
         return Location(source.path, start, end - start, line, column, end_line, end_column,
                         source.text[start:end], message)
 
-    def finding(self, rule: str, message: str, span: tuple[int, int], *,
-                document: Document | None = None, suggestions: Sequence[str] = (),
-                related: Sequence[Location] = ()) -> Finding:
-        """A finding of one of this check's rules at a source span of a story."""
+    def finding(self, rule: str, message: str, at: tuple[int, int] | Location, *,
+                document: Document | None = None, document_id: str | None = None,
+                suggestions: Sequence[str] = (), related: Sequence[Location] = (),
+                severity: str | None = None) -> Finding:
+        """A finding of one of this check's rules.
+
+        ``at`` is a source span of the story (character offsets), or a
+        :class:`Location` made earlier (a collection check makes them while
+        summarising, and names the story with ``document_id``). ``severity``
+        can only lower the rule's effective severity ("near-identical" as a
+        warning under an error rule), never raise it.
+        """
         if self.check.rule(rule) is None:
             raise ValueError(f"check {self.check.name!r} has no rule {rule!r}")
-        document = document or self._current()
+        if isinstance(at, Location):
+            location = at
+            document_id = document_id or (document or self._current()).id
+        else:
+            document = document or self._current()
+            location = self.location(at, document=document)
+            document_id = document.id
+        effective = self.severities.get(rule, "warning")
+        if severity is not None and effective in SEVERITY_RANK:
+            effective = max(effective, severity, key=SEVERITY_RANK.__getitem__)
         return Finding(
             check=self.check.name,
             rule=rule,
-            severity=self.severities.get(rule, "warning"),
+            severity=effective,
             message=message,
-            location=self.location(span, document=document),
+            location=location,
             suggestions=list(suggestions),
             related=list(related),
-            document_id=document.id,
+            document_id=document_id,
         )
 
     def _current(self) -> Document:

@@ -145,6 +145,9 @@ class Block:
     text: str
     offsets: OffsetMap
     index: int = 0
+    # The metadata field a block was read from (front-matter "title", a JSON
+    # "headline" field); None for blocks of the copy itself.
+    field: str | None = None
 
     @property
     def start(self) -> int:
@@ -162,6 +165,11 @@ class Block:
     def sentences(self) -> list[Sentence]:
         text = self.text
         return [Sentence(s, e, text[s:e]) for s, e in textutil.split_sentences(text)]
+
+    @cached_property
+    def words(self) -> list[str]:
+        """The words of the block as plain strings: cheaper than tokens when positions are not needed."""
+        return textutil.WORD.findall(self.text)
 
     @cached_property
     def tokens(self) -> list[Token]:

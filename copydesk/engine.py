@@ -77,14 +77,19 @@ class Engine:
 
     def run(self, paths: Iterable[str]) -> Report:
         report = Report()
-        documents: list[Document] = []
+        collections = [_Collection(active) for active in self.checks if active.check.scope == "collection"]
         for item in self.documents(paths):
             if isinstance(item, sources.InputProblem):
                 report.problems.append(item)
                 continue
-            documents.append(item)
-            report.results.append(DocumentResult(item, self.check_document(item)))
-        self._check_collection(documents, report)
+            findings = self.check_document(item)
+            for collection in collections:
+                failure = collection.add(item)
+                if failure is not None:
+                    findings.append(failure)
+            report.results.append(DocumentResult(item, findings))
+        for collection in collections:
+            collection.finish(report)
         for result in report.results:
             result.findings.sort(key=Finding.sort_key)
         return report
@@ -141,21 +146,41 @@ class Engine:
             findings.extend(f for f in produced if active.severities.get(f.rule, "off") != "off")
         return findings
 
-    def _check_collection(self, documents: list[Document], report: Report) -> None:
-        result_of = {}
+
+
+class _Collection:
+    """One collection check during a run: a summary per story, then findings over all of them."""
+
+    def __init__(self, active: ActiveCheck) -> None:
+        self.active = active
+        self.context = active.context()
+        self.summaries: list[Any] = []
+        self.first: Document | None = None
+
+    def add(self, document: Document) -> Finding | None:
+        self.first = self.first or document
+        try:
+            self.summaries.append(self.active.check.summarise(document, self.active.context(document)))
+        except Exception as error:
+            return _internal_error(self.active.check, document, error)
+        return None
+
+    def finish(self, report: Report) -> None:
+        if self.first is None:
+            return
+        results = {}
         for result in report.results:
-            result_of.setdefault(result.document.id, result)
-        for active in self.checks:
-            if active.check.scope != "collection" or not documents:
-                continue
-            try:
-                produced = list(active.check.function(documents, active.context()))
-            except Exception as error:
-                report.results[0].findings.append(_internal_error(active.check, documents[0], error))
-                continue
-            for finding in produced:
-                if active.severities.get(finding.rule, "off") != "off":
-                    result_of[finding.document_id].findings.append(finding)
+            results.setdefault(result.document.id, result)
+        try:
+            produced = list(self.active.check.function(self.summaries, self.context))
+        except Exception as error:
+            results[self.first.id].findings.append(_internal_error(self.active.check, self.first, error))
+            return
+        for finding in produced:
+            if self.active.severities.get(finding.rule, "off") != "off":
+                results[finding.document_id].findings.append(finding)
+        if self.context.summary:
+            report.collections[self.active.check.name] = self.context.summary
 
 
 def _problem(source: SourceText, error: ReaderError) -> sources.InputProblem:

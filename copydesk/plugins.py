@@ -23,6 +23,8 @@ BUILTIN_PLUGINS = (
     "copydesk.formatters.text",
     "copydesk.formatters.json",
     "copydesk.checks.repeated_word",
+    "copydesk.checks.duplicates",
+    "copydesk.checks.duplicate_article",
 )
 
 

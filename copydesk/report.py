@@ -22,6 +22,8 @@ class DocumentResult:
 class Report:
     results: list[DocumentResult] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)
+    # What collection checks say about the run as a whole, by check name.
+    collections: dict[str, dict[str, Any]] = field(default_factory=dict)
     tool_version: str = __version__
 
     @property

@@ -155,5 +155,5 @@ def test_readme_example_command_reports_each_format(tmp_path):
     report = json.loads(result.out)
     flagged = {d["path"].rsplit("/", 1)[1]: [f["text"] for f in d["findings"]]
                for d in report["documents"] if d["findings"]}
-    assert flagged == {"cms-export.jsonl": ["the the"], "council-budget.txt": ["the the"],
+    assert flagged == {"cms-export.jsonl": ["the the"], "council-budget.txt": ["TT", "the the"],
                        "election-night.html": ["would would"], "harbour-strike.md": ["the the"]}

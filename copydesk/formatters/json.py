@@ -13,7 +13,7 @@ REPORT_VERSION = 1
 
 
 def report_dict(report: Report) -> dict[str, Any]:
-    return {
+    data = {
         "version": REPORT_VERSION,
         "tool": {"name": "copydesk", "version": report.tool_version},
         "documents": [
@@ -27,6 +27,9 @@ def report_dict(report: Report) -> dict[str, Any]:
         ],
         "summary": report.summary(),
     }
+    if report.collections:
+        data["collections"] = report.collections
+    return data
 
 
 def render_json(report: Report, out: TextIO, color: bool) -> None:

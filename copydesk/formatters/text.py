@@ -25,7 +25,7 @@ def _excerpt(line: str, column: int, width: int) -> tuple[str, int]:
     if len(line) <= _LONG_LINE:
         return line, start
     left = max(0, start - _CONTEXT)
-    right = min(len(line), start + width + _CONTEXT)
+    right = min(len(line), start + width + _CONTEXT, left + _LONG_LINE)
     prefix = "…" if left > 0 else ""
     suffix = "…" if right < len(line) else ""
     return prefix + line[left:right] + suffix, start - left + len(prefix)

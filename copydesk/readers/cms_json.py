@@ -34,7 +34,7 @@ def _field(record: Mapping[str, Any], path: str) -> Any:
     return value
 
 
-def _string_block(kind: str, value: Any) -> list[Block]:
+def _string_block(kind: str, value: Any, field: str | None = None) -> list[Block]:
     if not isinstance(value, str) or not value.strip():
         return []
     lead = len(value) - len(value.lstrip())
@@ -42,7 +42,7 @@ def _string_block(kind: str, value: Any) -> list[Block]:
     offsets = OffsetMap.shifted(lead)
     if isinstance(value, JsonString):
         offsets = offsets.then(value.offsets(), len(text))
-    return [Block(kind, text, offsets)]
+    return [Block(kind, text, offsets, field=field)]
 
 
 def _body_blocks(body: Any, options: Mapping[str, Any]) -> list[Block]:
@@ -59,13 +59,13 @@ def _body_blocks(body: Any, options: Mapping[str, Any]) -> list[Block]:
     return blocks
 
 
-def _captions(value: Any) -> list[Block]:
+def _captions(value: Any, field: str) -> list[Block]:
     items = value if isinstance(value, list) else [value]
     blocks = []
     for item in items:
         if isinstance(item, Mapping):
             item = item.get("caption") or item.get("text")
-        blocks.extend(_string_block("caption", item))
+        blocks.extend(_string_block("caption", item, field))
     return blocks
 
 
@@ -78,9 +78,11 @@ def _document(source: SourceText, doc_id: str, record: Any, options: Mapping[str
     body = _field(record, body_field)
     if body is None:
         return ReaderError(f"{doc_id}: no {body_field!r} field", offset)
-    headline = _field(record, fields.get("headline", "headline"))
-    blocks = _string_block("headline", headline)
-    blocks += _captions(_field(record, fields.get("captions", "captions")))
+    headline_field = fields.get("headline", "headline")
+    captions_field = fields.get("captions", "captions")
+    headline = _field(record, headline_field)
+    blocks = _string_block("headline", headline, headline_field)
+    blocks += _captions(_field(record, captions_field), captions_field)
     blocks += _body_blocks(body, options)
     published = _field(record, fields.get("published", "published"))
 

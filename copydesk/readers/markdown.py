@@ -66,7 +66,8 @@ def _front_matter(source: SourceText) -> tuple[dict[str, Any], int, list[Block]]
         if key_node.value in _FIELDS["headline"] and isinstance(value_node, yaml.ScalarNode):
             quoted = 1 if value_node.style in ("'", '"') else 0
             start = yaml_start + value_node.start_mark.index + quoted
-            blocks.append(Block("headline", str(data[key_node.value]), OffsetMap.shifted(start)))
+            blocks.append(Block("headline", str(data[key_node.value]), OffsetMap.shifted(start),
+                                field=key_node.value))
             break
     return data, match.end(), blocks
 

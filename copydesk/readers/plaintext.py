@@ -159,7 +159,8 @@ def _classify(line: str, headline_key: str | None, layout: Layout) -> str:
         return "headline"
     if layout.caption.search(line):
         return "caption"
-    if len(line) <= layout.residue_max_length and not any(c.islower() for c in line):
+    if (len(line) <= layout.residue_max_length and not any(c.islower() for c in line)
+            and not (line[-1] in ".!?" and any(c.isalpha() for c in line))):  # "OK." is a sentence
         return "residue"
     if _BYLINE.match(line):
         return "byline"

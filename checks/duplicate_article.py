@@ -1,0 +1,190 @@
+"""duplicate-article: stories of one run that are the same story, identical or nearly so.
+
+Each story is summarised as it is read: a digest of its normalised body (for
+identical copies) and a MinHash signature of its 3-word shingles (for near
+copies). At the end, datasketch's MinHash LSH index proposes candidate pairs,
+their estimated similarity confirms them, and connected pairs form clusters.
+Every story of a cluster but the first is reported, with the others as related
+locations; the JSON report lists the clusters.
+
+A summary is a few hundred bytes, so memory grows linearly with the archive
+and no story has to be kept once it has been checked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Iterator
+
+from copydesk.checking import CheckContext, Option, Rule, collection_check
+from copydesk.document import Document
+from copydesk.findings import Finding, Location
+from copydesk.hookspecs import hookimpl
+
+if TYPE_CHECKING:
+    import numpy as np
+
+_SEED = 1
+_WORD_HASHES_MAX = 2_000_000
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    document_id: str
+    headline: str | None
+    location: Location
+    digest: str | None  # None: too short to compare
+    signature: Any  # numpy uint32 array of MinHash values, or None
+
+
+class _WordHashes(dict):
+    """crc32 of each word, computed once: the same in every process (unlike hash()), so
+    parallel and distributed runs agree."""
+
+    def __missing__(self, word: str) -> int:
+        value = self[word] = zlib.crc32(word.encode("utf-8", "surrogatepass"))
+        return value
+
+
+_WORD_HASHES = _WordHashes()
+
+
+@lru_cache(maxsize=4)
+def _permutations(count: int) -> tuple[np.ndarray, np.ndarray]:
+    import numpy as np
+
+    generator = np.random.default_rng(_SEED)
+    a = generator.integers(1, 2**32, size=count, dtype=np.uint64).astype(np.uint32) | np.uint32(1)
+    b = generator.integers(0, 2**32, size=count, dtype=np.uint64).astype(np.uint32)
+    return a, b
+
+
+def signature(words: list[str], permutations: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """MinHash values of the 3-word shingles of ``words`` (affine permutations mod 2^32)."""
+    import numpy as np
+
+    if len(_WORD_HASHES) > _WORD_HASHES_MAX:
+        _WORD_HASHES.clear()
+    ids = np.fromiter(map(_WORD_HASHES.__getitem__, words), dtype=np.uint32, count=len(words))
+    with np.errstate(over="ignore"):
+        shingles = np.unique(ids[:-2] * np.uint32(0x9E3779B1) ^ ids[1:-1] * np.uint32(0x85EBCA77) ^ ids[2:])
+        # MurmurHash3's finalizer spreads the shingle hashes before the permutations.
+        shingles ^= shingles >> np.uint32(16)
+        shingles *= np.uint32(0x85EBCA6B)
+        shingles ^= shingles >> np.uint32(13)
+        shingles *= np.uint32(0xC2B2AE35)
+        shingles ^= shingles >> np.uint32(16)
+        a, b = permutations
+        return (shingles[:, None] * a + b).min(axis=0)
+
+
+def summarise(document: Document, ctx: CheckContext) -> ArticleSummary:
+    words = " ".join(word for block in document.body for word in block.words).casefold().split()
+    anchor = next(iter(document.blocks_of("headline")), None) or next(iter(document.body), None)
+    span = anchor.source_span(0, len(anchor.text)) if anchor else (0, 0)
+    location = ctx.location(span, document=document)
+    if len(words) < max(ctx.options["min_words"], 3):  # 3: at least one shingle
+        return ArticleSummary(document.id, document.headline, location, None, None)
+    digest = hashlib.sha1(" ".join(words).encode("utf-8", "surrogatepass")).hexdigest()
+    return ArticleSummary(document.id, document.headline, location, digest,
+                          signature(words, _permutations(ctx.options["num_perm"])))
+
+
+def _clusters(summaries: list[ArticleSummary], threshold: float, num_perm: int) -> list[list[int]]:
+    """Indexes of summaries grouped into clusters of two or more, in reading order."""
+    parent = list(range(len(summaries)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def join(i: int, j: int) -> None:
+        parent[max(root(i), root(j))] = min(root(i), root(j))
+
+    comparable = [i for i, summary in enumerate(summaries) if summary.digest is not None]
+    first_with: dict[str, int] = {}
+    for i in comparable:
+        join(i, first_with.setdefault(summaries[i].digest, i))
+    distinct = list(first_with.values())
+    if len(distinct) > 1:
+        from datasketch import LeanMinHash, MinHashLSH  # imported only when there is something to compare
+
+        index = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        hashes = {}
+        with index.insertion_session() as session:
+            for i in distinct:
+                hashes[i] = LeanMinHash(seed=_SEED, hashvalues=summaries[i].signature, scheme="affine32")
+                session.insert(i, hashes[i])
+        for i in distinct:
+            for j in index.query(hashes[i]):
+                if j > i and similarity(summaries[i], summaries[j]) >= threshold:
+                    join(i, j)
+    groups: dict[int, list[int]] = {}
+    for i in comparable:
+        groups.setdefault(root(i), []).append(i)
+    return [members for members in groups.values() if len(members) > 1]
+
+
+def similarity(a: ArticleSummary, b: ArticleSummary) -> float:
+    """Estimated Jaccard similarity of two stories' shingle sets."""
+    if a.digest == b.digest:
+        return 1.0
+    return float((a.signature == b.signature).mean())
+
+
+@collection_check(
+    name="duplicate-article",
+    description="Stories of one run that are the same story, identical or nearly so (MinHash LSH).",
+    rules=[Rule("duplicate-article", "warning",
+                "A story whose body repeats another story of the run, identically or nearly.")],
+    options=[
+        Option("threshold", float,
+               "Estimated share of 3-word shingles two stories must share to be the same story."),
+        Option("min_words", int, "Stories with fewer body words are not compared."),
+        Option("num_perm", int, "MinHash permutations: more is more exact and slower."),
+    ],
+    summarise=summarise,
+)
+def duplicate_article(summaries: list[ArticleSummary], ctx: CheckContext) -> Iterator[Finding]:
+    clusters = _clusters(summaries, ctx.options["threshold"], ctx.options["num_perm"])
+    described = []
+    for members in clusters:
+        first = summaries[members[0]]
+        identical = all(summaries[i].digest == first.digest for i in members)
+        lowest = min(similarity(summaries[i], summaries[j]) for i in members for j in members if i < j)
+        described.append({"documents": [summaries[i].document_id for i in members],
+                          "identical": identical, "similarity": round(lowest, 3)})
+        for i in members[1:]:
+            summary = summaries[i]
+            how = "is identical to" if summary.digest == first.digest else \
+                f"is nearly the same as ({similarity(summary, first):.0%} similar)"
+            yield ctx.finding(
+                "duplicate-article",
+                f"This story {how} {first.document_id}"
+                + (f' ("{first.headline}")' if first.headline else "")
+                + f"; {len(members)} copies in this run.",
+                summary.location,
+                document_id=summary.document_id,
+                related=[_related(summaries[j], "first copy" if j == members[0] else "another copy")
+                         for j in members if j != i],
+            )
+    if clusters:
+        ctx.summary["clusters"] = described
+        ctx.summary["duplicate_documents"] = sum(len(members) - 1 for members in clusters)
+
+
+def _related(summary: ArticleSummary, label: str) -> Location:
+    location = summary.location
+    return Location(location.path, location.offset, location.length, location.line, location.column,
+                    location.end_line, location.end_column, location.text,
+                    f"{label}: {summary.document_id}")
+
+
+@hookimpl
+def register_checks() -> list:
+    return [duplicate_article]
