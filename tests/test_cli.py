@@ -65,7 +65,7 @@ def test_text_report_has_location_source_line_caret_and_summary(cli, story):
     assert lines[2] == "  3 | The mayor said the the budget was final."
     assert lines[3] == "    |                ^^^^^^^"
     assert lines[4] == "    = suggestion: 'the'"
-    assert lines[-1] == "1 finding in 1 of 1 document (0 errors, 1 warnings, 0 info)"
+    assert lines[-1] == "1 finding in 1 of 1 document (0 errors, 1 warning, 0 info)"
     assert "\033[" not in out
 
 
@@ -151,9 +151,10 @@ def test_folders_are_walked_recursively_in_a_stable_order(cli, tmp_path):
 
 def test_readme_example_command_reports_each_format(tmp_path):
     result = run_process("check", REPO / "examples", "--format", "json", cwd=tmp_path)
-    assert result.code == 0, result.err
+    assert result.code == 1, result.err  # the duplicated caption is an error
     report = json.loads(result.out)
     flagged = {d["path"].rsplit("/", 1)[1]: [f["text"] for f in d["findings"]]
                for d in report["documents"] if d["findings"]}
-    assert flagged == {"cms-export.jsonl": ["the the"], "council-budget.txt": ["TT", "the the"],
+    caption = "Residents queue outside the central library on Monday. (AP Photo/Dana Lee)"
+    assert flagged == {"cms-export.jsonl": ["the the"], "council-budget.txt": [caption, "TT", "the the"],
                        "election-night.html": ["would would"], "harbour-strike.md": ["the the"]}

@@ -69,8 +69,9 @@ def render_text(report: Report, out: TextIO, color: bool) -> None:
     noun = "finding" if total == 1 else "findings"
     docs = f"{summary['documents']} document{'s' if summary['documents'] != 1 else ''}"
     if total:
-        out.write(f"{total} {noun} in {flagged} of {docs} ({counts['error']} errors, "
-                  f"{counts['warning']} warnings, {counts['info']} info)\n")
+        errors, warnings = counts["error"], counts["warning"]
+        out.write(f"{total} {noun} in {flagged} of {docs} ({errors} error{'s' if errors != 1 else ''}, "
+                  f"{warnings} warning{'s' if warnings != 1 else ''}, {counts['info']} info)\n")
     else:
         out.write(f"No findings in {docs}.\n")
 
