@@ -22,7 +22,7 @@ def main() -> None:
     copydesk = copydesk_command()
     words = count_words(BBC_SECTIONS)
 
-    for label, extra in (("version", ["--version"]), ("checks", ["checks"])):
+    for extra in (["--version"], ["checks"]):
         seconds, rss = best_of(args.runs, one_core([*copydesk, *extra]))
         print(f"start-up  copydesk {' '.join(extra):<10} {seconds * 1000:7.1f} ms   peak RSS {rss:6.1f} MB")
 

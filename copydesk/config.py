@@ -164,9 +164,6 @@ class Config:
     def options(self, check: Check) -> dict[str, Any]:
         return _options_of(check.options, self._check_section(check.name))
 
-    def options_of_reader(self, name: str, declared: Iterable[Option]) -> dict[str, Any]:
-        return _options_of(declared, self.reader_options().get(name) or {})
-
     def validate(self, registry: Registry) -> None:
         """Raise ConfigError for anything the checks and readers would not understand."""
         data = self.data

@@ -23,18 +23,6 @@ from copydesk import text as textutil
 
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 
-BLOCK_KINDS = (
-    "headline",
-    "standfirst",
-    "byline",
-    "dateline",
-    "subhead",
-    "caption",
-    "paragraph",
-    "residue",
-)
-
-
 class SourceText:
     """The decoded contents of one input file, shared by every document read from it."""
 
@@ -230,7 +218,3 @@ class Document:
         for block in blocks:
             for sentence in block.sentences:
                 yield block, sentence
-
-    @property
-    def word_count(self) -> int:
-        return sum(len(block.tokens) for block in self.blocks)

@@ -6,7 +6,7 @@ import codecs
 import os
 import sys
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Optional
+from typing import Iterable, Iterator
 
 from copydesk.document import SourceText
 
@@ -55,7 +55,7 @@ def expand(paths: Iterable[str], extensions: Iterable[str]) -> Iterator[str | In
             yield InputProblem(path, "no such file or directory")
 
 
-Loaded = tuple[Optional[SourceText], Optional[InputProblem]]
+Loaded = tuple[SourceText | None, InputProblem | None]
 
 
 def load(path: str, max_bytes: int) -> Loaded:

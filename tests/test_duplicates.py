@@ -69,7 +69,7 @@ def test_seeds_the_iraqi_story_is_one_cluster_of_three_and_nothing_else_is_linke
     flagged = findings_of(data, "duplicate-article")
     assert [doc.rsplit("/", 1)[1] for doc, _ in flagged] == [
         "002_62c41b247a7a4074.txt#1", "003_5d32d3a7631451d8.txt#1"]
-    for doc, finding in flagged:
+    for _, finding in flagged:
         assert finding["line"] == 1 and finding["severity"] == "warning"
         assert len(finding["related"]) == 2
         assert "3 copies in this run" in finding["message"]

@@ -11,7 +11,7 @@ own part and may share another's (JSON bodies use the plain-text conventions).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 
 from copydesk.document import Document, SourceText
 
@@ -28,7 +28,7 @@ class ReaderError(Exception):
         self.offset = offset
 
 
-ReadOutput = Iterator[Union[Document, ReaderError]]
+ReadOutput = Iterator[Document | ReaderError]
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,7 @@ def _front_matter(source: SourceText) -> tuple[dict[str, Any], int, list[Block]]
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         offset = yaml_start + mark.index if mark is not None else yaml_start
-        raise ReaderError(f"malformed YAML front matter: {getattr(error, 'problem', error)}", offset)
+        raise ReaderError(f"malformed YAML front matter: {getattr(error, 'problem', error)}", offset) from None
     if data is None:
         return {}, match.end(), []
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
