@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterator
 
@@ -84,7 +84,7 @@ def signature(words: list[str], permutations: tuple[np.ndarray, np.ndarray]) -> 
 def summarise(document: Document, ctx: CheckContext) -> ArticleSummary:
     words = " ".join(word for block in document.body for word in block.words).casefold().split()
     anchor = next(iter(document.blocks_of("headline")), None) or next(iter(document.body), None)
-    span = anchor.source_span(0, len(anchor.text)) if anchor else (0, 0)
+    span = anchor.span if anchor else (0, 0)
     location = ctx.location(span, document=document)
     if len(words) < max(ctx.options["min_words"], 3):  # 3: at least one shingle
         return ArticleSummary(document.id, document.headline, location, None, None)
@@ -179,10 +179,7 @@ def duplicate_article(summaries: list[ArticleSummary], ctx: CheckContext) -> Ite
 
 
 def _related(summary: ArticleSummary, label: str) -> Location:
-    location = summary.location
-    return Location(location.path, location.offset, location.length, location.line, location.column,
-                    location.end_line, location.end_column, location.text,
-                    f"{label}: {summary.document_id}")
+    return replace(summary.location, message=f"{label}: {summary.document_id}")
 
 
 @hookimpl

@@ -44,9 +44,9 @@ def _repeats(ctx: CheckContext, rule: str, noun: str, blocks: list[Block]) -> It
         yield ctx.finding(
             rule,
             f"This {noun} repeats the {noun} on line {first_line}; delete the repeat.",
-            block.source_span(0, len(block.text)),
+            block.span,
             suggestions=[""],
-            related=[ctx.location(first.source_span(0, len(first.text)), message="first occurrence")],
+            related=[ctx.location(first.span, message="first occurrence")],
         )
 
 
@@ -77,8 +77,8 @@ def _paragraph_repeats(ctx: CheckContext, paragraphs: list[Block]) -> Iterator[F
                 "duplicate-paragraph",
                 f"This paragraph is nearly the same as the one on line {first_line} "
                 f"({similarity:.0%} of word sequences shared); keep one.",
-                block.source_span(0, len(block.text)),
-                related=[ctx.location(first.source_span(0, len(first.text)), message="similar paragraph")],
+                block.span,
+                related=[ctx.location(first.span, message="similar paragraph")],
                 severity="warning",
             )
             break
@@ -96,7 +96,7 @@ def _residue(ctx: CheckContext, document: Document) -> Iterator[Finding]:
         yield ctx.finding(
             "scrape-residue",
             f'"{block.text}" looks like scraping residue ({reason}); delete it.',
-            block.source_span(0, len(block.text)),
+            block.span,
             suggestions=[""],
         )
 

@@ -18,6 +18,8 @@ from copydesk.hookspecs import hookimpl
 
 # Two letter-only words (inner apostrophes allowed), separated only by white space.
 _REPEAT = re.compile(r"(?<![\w'’-])([^\W\d_]+(?:['’][^\W\d_]+)*)(\s+)(\1)(?![\w'’-])", re.IGNORECASE)
+
+
 def _is_name(document: Document, block: Block, match: re.Match[str]) -> bool:
     """A doubled word whose second copy is capitalised is a name or a title and a name.
 

@@ -143,7 +143,12 @@ class Block:
 
     @property
     def end(self) -> int:
-        return self.offsets.span(0, len(self.text))[1]
+        return self.span[1]
+
+    @property
+    def span(self) -> tuple[int, int]:
+        """Source-file span of the whole block."""
+        return self.offsets.span(0, len(self.text))
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
         """Source-file span of the block-text span [start, end)."""

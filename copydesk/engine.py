@@ -88,8 +88,12 @@ class Engine:
                 if failure is not None:
                     findings.append(failure)
             report.results.append(DocumentResult(item, findings))
-        for collection in collections:
-            collection.finish(report)
+        if collections:
+            results = {}
+            for result in report.results:
+                results.setdefault(result.document.id, result)
+            for collection in collections:
+                collection.finish(report, results)
         for result in report.results:
             result.findings.sort(key=Finding.sort_key)
         return report
@@ -147,7 +151,6 @@ class Engine:
         return findings
 
 
-
 class _Collection:
     """One collection check during a run: a summary per story, then findings over all of them."""
 
@@ -165,12 +168,10 @@ class _Collection:
             return _internal_error(self.active.check, document, error)
         return None
 
-    def finish(self, report: Report) -> None:
+    def finish(self, report: Report, results: dict[str, DocumentResult]) -> None:
+        """Run the check over the summaries; ``results`` finds each story's result by id."""
         if self.first is None:
             return
-        results = {}
-        for result in report.results:
-            results.setdefault(result.document.id, result)
         try:
             produced = list(self.active.check.function(self.summaries, self.context))
         except Exception as error:
