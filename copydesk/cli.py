@@ -173,7 +173,7 @@ def _print_rules(args: argparse.Namespace) -> int:
         section = checks.setdefault(check.name, {})
         section["enabled"] = config.enabled(check)
         section["rules"] = config.severities(check)
-        section.update(config.options(check))
+        section.update(plain(config.options(check)))
     sources = ", ".join(["built-in rules.yaml", *config.files])
     print(f"# effective copydesk rules: {sources}")
     print(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100), end="")

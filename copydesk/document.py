@@ -165,6 +165,17 @@ class Block:
         return textutil.WORD.findall(self.text)
 
     @cached_property
+    def parts(self) -> list[str]:
+        """The text as [separator, word, separator, word, …, separator].
+
+        Words are at the odd indices; what lies between two words tells
+        whether they are neighbours and whether a word opens a sentence, and
+        ``sum(map(len, parts[:i]))`` is where ``parts[i]`` starts. Cheaper
+        than :attr:`tokens` for a pass over every word.
+        """
+        return textutil.split_words(self.text)
+
+    @cached_property
     def tokens(self) -> list[Token]:
         return [Token(m.group(), m.start(), m.end()) for m in textutil.WORD.finditer(self.text)]
 

@@ -23,6 +23,9 @@ BUILTIN_PLUGINS = (
     "copydesk.formatters.text",
     "copydesk.formatters.json",
     "copydesk.checks.repeated_word",
+    "copydesk.checks.real_word",
+    "copydesk.checks.inconsistent_spelling",
+    "copydesk.checks.house_spelling",
     "copydesk.checks.duplicates",
     "copydesk.checks.duplicate_article",
 )

@@ -12,6 +12,9 @@ import re
 # Letters, digits and inner apostrophes/hyphen-less joins: "don't", "Kata'ib", "2024".
 WORD = re.compile(r"\w+(?:['’]\w+)*")
 
+# Splitting on a capturing WORD gives [separator, word, separator, …, separator].
+split_words = re.compile(f"({WORD.pattern})").split
+
 # A full stop, question or exclamation mark (or several), any closing quotes and
 # brackets, then white space and something that can open a sentence.
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")

@@ -168,7 +168,7 @@ def test_json_export_fields_escapes_and_positions():
 
 
 def test_jsonl_bad_lines_are_reported_and_the_rest_are_read(cli):
-    result = cli("check", FIXTURES / "export.jsonl", "--format", "json")
+    result = cli("check", FIXTURES / "export.jsonl", "--format", "json", "--select", "repeated-word")
     assert result.code == 2  # input problems
     assert f"{FIXTURES / 'export.jsonl'}:2:" in result.err and "line 2: malformed JSON" in result.err
     assert "#4: no 'body' field" in result.err and "#5: no 'body' field" in result.err
@@ -184,7 +184,7 @@ def test_json_field_names_come_from_the_rules_file(cli, tmp_path):
     rules = tmp_path / "copydesk.yaml"
     rules.write_text("readers:\n  json:\n    fields:\n      headline: content.title\n"
                      "      body: content.text\n", encoding="utf-8")
-    result = cli("check", FIXTURES / "export.jsonl", "--format", "json")
+    result = cli("check", FIXTURES / "export.jsonl", "--format", "json", "--select", "repeated-word")
     import json
 
     report = json.loads(result.out)

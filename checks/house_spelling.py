@@ -1,0 +1,111 @@
+"""house-spelling: the newsroom's own list of wrong → right spellings.
+
+``spellings`` maps whole words or phrases to their house form. An entry written
+in lower case matches in any case and the suggestion follows the copy's case
+("Pouring over" → "Poring over"); an entry with a capital matches exactly that
+case ("Ipad" → "iPad", leaving "ipad" to another entry). ``patterns`` maps
+regular expressions to replacements (``\\1`` and friends allowed), matched
+case-sensitively unless the expression says ``(?i)``.
+
+All entries are compiled into one expression per story pass, so a long list
+costs one scan of the copy.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Iterator
+
+from copydesk.checking import CheckContext, Option, Rule, document_check
+from copydesk.document import Document
+from copydesk.findings import Finding
+from copydesk.hookspecs import hookimpl
+from copydesk.lexicon import match_case
+
+_EDGE_BEFORE = r"(?<![\w'’-])"
+_EDGE_AFTER = r"(?![\w'’-])"
+
+
+class _HouseList:
+    def __init__(self, spellings: tuple[tuple[str, str], ...], patterns: tuple[tuple[str, str], ...]) -> None:
+        self.any_case: dict[str, str] = {}
+        self.exact: dict[str, str] = {}
+        for wrong, right in spellings:
+            if wrong == wrong.lower():
+                self.any_case[_normalise(wrong)] = right
+            else:
+                self.exact[_normalise(wrong)] = right
+        self.spellings = _alternation(self.any_case, re.IGNORECASE), _alternation(self.exact, 0)
+        self.patterns = [(re.compile(pattern), replacement) for pattern, replacement in patterns]
+
+    def matches(self, text: str) -> Iterator[tuple[int, int, str]]:
+        """(start, end, replacement) of every listed spelling in ``text``."""
+        any_case, exact = self.spellings
+        if any_case is not None:
+            for match in any_case.finditer(text):
+                right = self.any_case[_normalise(match.group().lower())]
+                yield match.start(), match.end(), _follow_case(match.group(), right)
+        if exact is not None:
+            for match in exact.finditer(text):
+                yield match.start(), match.end(), self.exact[_normalise(match.group())]
+        for pattern, replacement in self.patterns:
+            for match in pattern.finditer(text):
+                yield match.start(), match.end(), match.expand(replacement)
+
+
+def _normalise(phrase: str) -> str:
+    return " ".join(phrase.replace("’", "'").split())
+
+
+def _alternation(entries: dict[str, str], flags: int) -> re.Pattern[str] | None:
+    if not entries:
+        return None
+    # Longest first, so "free reign" is preferred to a shorter entry inside it.
+    alternatives = sorted(entries, key=len, reverse=True)
+    words = "|".join(r"\s+".join(re.escape(word).replace("'", "['’]") for word in phrase.split())
+                     for phrase in alternatives)
+    return re.compile(f"{_EDGE_BEFORE}(?:{words}){_EDGE_AFTER}", flags)
+
+
+def _follow_case(written: str, right: str) -> str:
+    """The house form in the case the copy used: all capitals, a capital first, or as listed."""
+    if right != right.lower():
+        return right
+    return match_case(written, right)
+
+
+@cache
+def _house_list(spellings: tuple[tuple[str, str], ...], patterns: tuple[tuple[str, str], ...]) -> _HouseList:
+    return _HouseList(spellings, patterns)
+
+
+@document_check(
+    name="house-spelling",
+    description="Spellings the newsroom's style book corrects (rules.yaml: spellings, patterns).",
+    rules=[Rule("house-spelling", "error", "A word or phrase on the house list of wrong spellings.")],
+    options=[
+        Option("spellings", dict[str, str], "Wrong word or phrase → house form."),
+        Option("patterns", dict[str, str], "Regular expression → replacement."),
+    ],
+)
+def house_spelling(document: Document, ctx: CheckContext) -> Iterator[Finding]:
+    house = _house_list(tuple(ctx.options["spellings"].items()), tuple(ctx.options["patterns"].items()))
+    for block in document.blocks:
+        if block.kind == "residue":
+            continue
+        for start, end, replacement in sorted(house.matches(block.text)):
+            written = block.text[start:end]
+            if written == replacement:
+                continue
+            yield ctx.finding(
+                "house-spelling",
+                f'House style: "{replacement}", not "{written}".',
+                block.source_span(start, end),
+                suggestions=[replacement],
+            )
+
+
+@hookimpl
+def register_checks() -> list:
+    return [house_spelling]

@@ -1,0 +1,229 @@
+"""inconsistent-spelling: one story spelling a word or a name two ways.
+
+"Hezbollah" in one paragraph and "Hizbollah" in the next, "judgment" and
+"judgement", "al-Nujaba" and "Al-Nujaba", "Heath Care" in the headline and
+"health care" in the copy. The story's own majority is the evidence: the
+minority form is reported, with the majority form suggested and its
+occurrences as related locations. A block that repeats an earlier one word for
+word (a duplicated caption) counts once.
+
+Two spellings are one word when they are listed together in ``variants``, or
+are British and American forms of one lower-case word, or differ only in case
+inside a compound used mid-sentence ("al-Nujaba"/"Al-Nujaba"), or are one edit
+apart, start with the same letter, and:
+
+- neither is an English word (two spellings of a name: "Hizbollah"), or
+- only the majority is, and the minority is written in lower case (a
+  misspelling: "analsyts"; a capitalised one is a name: "Koogle"), or
+- both are, neither is among the most common words, the minority is not used
+  as a name, and where it stands the majority fits its neighbours far better
+  ("on Heath Care" against "on health care").
+
+Possessives and contractions are the word itself ("firm's" is "firm"; "we're"
+is never "were"), and forms of one word ("settle"/"settled") are not spellings.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from copydesk.checking import CheckContext, Option, Rule, document_check
+from copydesk.document import Block, Document
+from copydesk.findings import Finding
+from copydesk.hookspecs import hookimpl
+from copydesk.lexicon import Lexicon, lexicon, match_case, neighbours, one_edit_apart, same_word
+
+# Words, keeping hyphenated and apostrophised compounds whole: "al-Nujaba", "Kata'ib".
+_COMPOUND_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+# A possessive or a contraction is the word itself: "firm's" is "firm", "we're" is not "were".
+_CLITIC = re.compile(r"['’](?:s|re|ll|ve|d|t|m)?$", re.IGNORECASE)
+_OPENERS = frozenset('.!?:"“‘(')
+
+
+@dataclass
+class _Form:
+    """A spelling, with how often the story uses it (a repeated block counted once)."""
+
+    key: str
+    count: int = 0
+    inside_sentence: int = 0
+    written: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def usual(self) -> str:
+        return max(self.written, key=self.written.__getitem__)
+
+
+def _forms(document: Document, min_length: int) -> dict[str, _Form]:
+    """Every spelling of the story: compounds with their case, other words lower-cased."""
+    forms: dict[str, _Form] = {}
+    seen_texts: set[str] = set()
+    for block in document.blocks:
+        if block.kind == "residue" or block.text in seen_texts:
+            continue
+        seen_texts.add(block.text)
+        text = block.text
+        for match in _COMPOUND_WORD.finditer(text):
+            written = match.group()
+            if "'" in written or "’" in written:
+                if _CLITIC.search(written):
+                    continue
+            if len(written) < min_length:
+                continue
+            key = written if _is_compound(written) else written.lower()
+            form = forms.get(key)
+            if form is None:
+                form = forms[key] = _Form(key)
+            form.count += 1
+            form.written[written] = form.written.get(written, 0) + 1
+            before = text[:match.start()].rstrip()[-1:]
+            form.inside_sentence += bool(before) and before not in _OPENERS and block.kind != "headline"
+    return forms
+
+
+def _is_compound(word: str) -> bool:
+    return any(char in "-'’" for char in word)
+
+
+class _Judge:
+    def __init__(self, lex: Lexicon, options: dict) -> None:
+        self.lex = lex
+        self.margin = options["context_margin"]
+        self.affinity = options["word_affinity"]
+        self.common = lex.most_common(options["skip_most_common"])
+        self.variants: dict[str, set[str]] = defaultdict(set)
+        for entry in options["variants"]:
+            words = entry.lower().split()
+            for word in words:
+                self.variants[word].update(w for w in words if w != word)
+
+    def same_word_spelt_differently(self, document: Document, minority: _Form, majority: _Form) -> bool:
+        a, b = minority.key, majority.key
+        if a.lower() == b.lower():
+            # "al-Nujaba"/"Al-Nujaba", each used inside sentences, where case is a choice.
+            return bool(minority.inside_sentence and majority.inside_sentence)
+        a, b = a.lower(), b.lower()
+        if b in self.variants.get(a, ()):
+            return True
+        lowercase = minority.usual.islower() and majority.usual.islower()
+        if lowercase and _british_american(a, b):
+            return True
+        if not one_edit_apart(a, b) or same_word(a, b) or a[0] != b[0]:
+            return False
+        known_a, known_b = a in self.lex.words, b in self.lex.words
+        if not known_a and not known_b:
+            return len(a) >= 5
+        if not known_a:
+            return len(a) >= 5 and minority.usual.islower()
+        # Two English words: a capitalised one used inside sentences is a name ("Rome", not "some").
+        named = minority.inside_sentence and not minority.usual.islower()
+        if named or not known_b or not majority.usual.islower() or a in self.common or b in self.common:
+            return False
+        return self._fits_better(document, a, b)
+
+    def _fits_better(self, document: Document, word: str, replacement: str) -> bool:
+        """Whether, somewhere the story writes ``word``, ``replacement`` fits its neighbours far better."""
+        for block, index in _uses(document, word):
+            left, right = neighbours(block.parts, index, self.lex)
+            if left is None and right is None:
+                continue
+            as_written = self.lex.context_score(left, word, right, self.affinity)
+            if self.lex.context_score(left, replacement, right, 1.0) >= self.margin * as_written:
+                return True
+        return False
+
+
+def _uses(document: Document, key: str) -> Iterator[tuple[Block, int]]:
+    """Where a spelling (a word of :attr:`Block.parts`) is used: (block, index into parts)."""
+    for block in document.blocks:
+        if block.kind == "residue":
+            continue
+        parts = block.parts
+        for index in range(1, len(parts), 2):
+            if parts[index].lower() == key:
+                yield block, index
+
+
+def _spans(document: Document, form: _Form) -> Iterator[tuple[Block, int, int, str]]:
+    """Every use of a spelling, repeated blocks included: (block, start, end, as written)."""
+    for block in document.blocks:
+        if block.kind == "residue":
+            continue
+        for match in _COMPOUND_WORD.finditer(block.text):
+            written = match.group()
+            if (written if _is_compound(written) else written.lower()) == form.key:
+                yield block, match.start(), match.end(), written
+
+
+def _british_american(a: str, b: str) -> bool:
+    """"organise"/"organize", "colour"/"color", "travelled"/"traveled", "judgement"/"judgment"."""
+    pairs = (("ise", "ize"), ("isa", "iza"), ("yse", "yze"), ("our", "or"), ("lled", "led"),
+             ("lling", "ling"), ("tre", "ter"), ("ogue", "og"), ("ement", "ment"))
+    return any(a.replace(x, y) == b.replace(x, y) and (x in a) != (x in b) for x, y in pairs)
+
+
+@document_check(
+    name="inconsistent-spelling",
+    description='One story spelling a word or name two ways ("Hezbollah"/"Hizbollah").',
+    rules=[Rule("inconsistent-spelling", "warning",
+                "The less used of two spellings of one word or name in a story.")],
+    options=[
+        Option("variants", list[str], 'Spellings of one word or name, one set per entry ("judgment judgement").'),
+        Option("min_length", int, "Shorter words are not compared."),
+        Option("context_margin", float,
+               "When both spellings are English words, how many times better the majority one must fit."),
+        Option("word_affinity", float, "Generosity to the word as written when a pair with it is not in the list."),
+        Option("skip_most_common", int, "Two spellings that are both English words are not compared when "
+                                        "one is among the N most common words."),
+    ],
+)
+def inconsistent_spelling(document: Document, ctx: CheckContext) -> Iterator[Finding]:
+    judge = _Judge(lexicon(), ctx.options)
+    forms = _forms(document, ctx.options["min_length"])
+    by_deletion: dict[str, list[_Form]] = defaultdict(list)
+    for form in forms.values():
+        key = form.key.lower()
+        for variant in {key, *(key[:i] + key[i + 1:] for i in range(len(key)))}:
+            by_deletion[variant].append(form)
+    for form in list(forms.values()):
+        key = form.key.lower()
+        deletions = {key, *(key[:i] + key[i + 1:] for i in range(len(key)))}
+        related = {other.key for variant in deletions for other in by_deletion.get(variant, ())}
+        listed = judge.variants.get(key)
+        if listed:
+            related.update(k for k in forms if k.lower() in listed)
+        related.discard(form.key)
+        for other_key in sorted(related):
+            majority = forms[other_key]
+            if majority.count > form.count and judge.same_word_spelt_differently(document, form, majority):
+                yield from _report(ctx, document, form, majority)
+                break
+
+
+def _report(ctx: CheckContext, document: Document, minority: _Form, majority: _Form) -> Iterator[Finding]:
+    others = [ctx.location(block.source_span(start, end))
+              for block, start, end, _ in itertools.islice(_spans(document, majority), 3)]
+    preferred = majority.usual
+    for block, start, end, written in _spans(document, minority):
+        suggestion = preferred if _is_compound(preferred) or not preferred.islower() else match_case(
+            written, preferred)
+        yield ctx.finding(
+            "inconsistent-spelling",
+            f'"{written}" here, "{preferred}" {_times(majority.count)} elsewhere in the story.',
+            block.source_span(start, end),
+            suggestions=[suggestion],
+            related=others,
+        )
+
+
+def _times(count: int) -> str:
+    return "once" if count == 1 else "twice" if count == 2 else f"{count} times"
+
+
+@hookimpl
+def register_checks() -> list:
+    return [inconsistent_spelling]

@@ -1,0 +1,208 @@
+"""English word and word-pair frequencies, and the close variants of a word.
+
+The counts are symspellpy's bundled lists (MIT), derived from the Google Books
+Ngram data: 82,765 words and the 243,342 most frequent word pairs (every pair
+seen at least 6.4 million times). They ship inside that wheel, so nothing is
+downloaded, and they are read once per process, on first use, in about 0.3 s
+(``copydesk checks`` and checks that do not need them never pay for it).
+
+A pair missing from the list is not impossible, only rarer than the list's
+floor: :meth:`Lexicon.pair` says so, and scorers decide how generous to be.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from functools import cache
+from pathlib import Path
+
+UNIGRAM_FILE = "frequency_dictionary_en_82_765.txt"
+BIGRAM_FILE = "frequency_bigramdictionary_en_243_342.txt"
+
+# Endings that turn one word into another form of it: "profit"/"profits",
+# "settles"/"settled". A form error is grammar, not a typo. Longest first.
+_INFLECTIONS = ("ing", "es", "ed", "er", "en", "ly", "s", "d", "r", "n", "y", "e")
+# British and American spellings of one word: "industrialised"/"industrialized".
+_REGIONAL = (("ise", "ize"), ("isa", "iza"), ("yse", "yze"), ("our", "or"), ("ll", "l"),
+             ("tre", "ter"), ("ogue", "og"), ("ence", "ense"), ("ae", "e"), ("oe", "e"))
+
+
+class Lexicon:
+    """Frequencies of English words and adjacent word pairs (lower case)."""
+
+    def __init__(self, words: dict[str, int], pairs: dict[str, int], pair_vocabulary: set[str]) -> None:
+        self.words = words
+        self.pairs = pairs
+        self.total = sum(words.values())
+        self.pair_floor = min(pairs.values()) if pairs else 1
+        self._variants: dict[str, tuple[str, ...]] = {}
+        self._most_common: dict[int, frozenset[str]] = {}
+        self._deletions = self._deletion_index(pair_vocabulary)
+
+    def count(self, word: str) -> int:
+        return self.words.get(word, 0)
+
+    def pair(self, first: str, second: str) -> int:
+        """How often ``first second`` occurs; 0 when below the list's floor."""
+        return self.pairs.get(f"{first} {second}", 0)
+
+    def unseen_pair(self, first: str, second: str, affinity: float) -> float:
+        """An estimate for a pair missing from the list.
+
+        The count two words would have if they were independent, times
+        ``affinity`` (how much more often than chance words next to each other
+        co-occur), never above the list's floor, which a missing pair is below.
+        """
+        expected = self.count(first) * self.count(second) / self.total
+        return min(self.pair_floor, expected * affinity)
+
+    def most_common(self, how_many: int) -> frozenset[str]:
+        """The ``how_many`` most frequent words."""
+        common = self._most_common.get(how_many)
+        if common is None:
+            ranked = sorted(self.words, key=self.words.__getitem__, reverse=True)
+            common = self._most_common[how_many] = frozenset(ranked[:how_many])
+        return common
+
+    def context_score(self, left: str | None, word: str, right: str | None, affinity: float) -> float:
+        """How probable ``left word right`` is, up to a constant (``None``: no neighbour on that side)."""
+        return self.combine(left, word, right,
+                            None if left is None else self.pair(left, word),
+                            None if right is None else self.pair(word, right), affinity)
+
+    def combine(self, left: str | None, word: str, right: str | None,
+                left_count: int | None, right_count: int | None, affinity: float) -> float:
+        """:meth:`context_score` from pair counts already looked up.
+
+        count(left word) · count(word right) / count(word): the probability of
+        the three words under a first-order Markov model, up to a constant; a
+        missing pair estimated by :meth:`unseen_pair`.
+        """
+        score = 1.0
+        if left_count is not None:
+            score = left_count or self.unseen_pair(left, word, affinity)
+        if right_count is not None:
+            score *= right_count or self.unseen_pair(word, right, affinity)
+            if left_count is not None:
+                score /= self.count(word)
+        return score
+
+    def variants(self, word: str) -> tuple[str, ...]:
+        """Words one edit away (a letter deleted, inserted, replaced or two swapped).
+
+        Only words that occur in some frequent pair are candidates: a variant
+        without context evidence can never be judged more probable. Memoised
+        per word: a story repeats its vocabulary.
+        """
+        found = self._variants.get(word)
+        if found is None:
+            seen: set[str] = set()
+            for key in {word, *_deletions(word)}:
+                for candidate in self._deletions.get(key, ()):
+                    if candidate != word and one_edit_apart(word, candidate):
+                        seen.add(candidate)
+            found = self._variants[word] = tuple(sorted(seen))
+        return found
+
+    @staticmethod
+    def _deletion_index(vocabulary: set[str]) -> dict[str, list[str]]:
+        """Every word of the pair list, and each of its one-letter deletions, → the words.
+
+        A symmetric-deletion index (as in SymSpell): two words are one edit
+        apart only if they share an entry, so finding variants costs a few
+        look-ups instead of generating hundreds of edits.
+        """
+        index: dict[str, list[str]] = {}
+        for word in vocabulary:
+            if len(word) > 1 and word.isalpha():
+                for key in {word, *_deletions(word)}:
+                    if key in index:
+                        index[key].append(word)
+                    else:
+                        index[key] = [word]
+        return index
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def one_edit_apart(a: str, b: str) -> bool:
+    """Whether one deletion, insertion, substitution or adjacent swap turns ``a`` into ``b``."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) < len(b):
+        return a[i:] == b[i + 1:]
+    if a[i + 1:] == b[i + 1:]:
+        return True
+    return i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2:] == b[i + 2:]
+
+
+def same_word(a: str, b: str) -> bool:
+    """Whether two spellings are forms of one word: an inflection or a British/American pair."""
+    if _stem(a) == _stem(b) or _stem(a) == b or _stem(b) == a:
+        return True
+    return any(a.replace(x, y) == b.replace(x, y) for x, y in _REGIONAL)
+
+
+def _stem(word: str) -> str:
+    for ending in _INFLECTIONS:
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            return word[: -len(ending)]
+    return word
+
+
+def match_case(template: str, word: str) -> str:
+    """``word`` written the way ``template`` is: "Heath" → "Health", "HEATH" → "HEALTH"."""
+    if template.isupper() and len(template) > 1:
+        return word.upper()
+    if template[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def neighbours(parts: list[str], index: int, lexicon: Lexicon | None = None) -> tuple[str | None, str | None]:
+    """The words either side of ``parts[index]`` (see :attr:`Block.parts`), lower case.
+
+    A word is a neighbour only when white space alone separates it: a comma or
+    a dash breaks the phrase. With ``lexicon``, a neighbour it does not know
+    (a name, a number) gives no evidence and counts as none.
+    """
+    left = _neighbour(parts[index - 2], parts[index - 1], lexicon) if index >= 3 else None
+    right = _neighbour(parts[index + 2], parts[index + 1], lexicon) if index + 2 < len(parts) else None
+    return left, right
+
+
+def _neighbour(word: str, separator: str, lexicon: Lexicon | None) -> str | None:
+    if not separator.isspace():
+        return None
+    word = word.lower()
+    if lexicon is not None and (not word.isalpha() or word not in lexicon.words):
+        return None
+    return word
+
+
+def _data_folder() -> Path:
+    # find_spec locates symspellpy's data without importing the spelling engine.
+    spec = importlib.util.find_spec("symspellpy")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the symspellpy package (word frequency data) is not installed")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+@cache
+def lexicon() -> Lexicon:
+    """The process's lexicon, read on first use."""
+    folder = _data_folder()
+    # One split of each whole file, then zip: several times faster than a loop over lines.
+    fields = (folder / UNIGRAM_FILE).read_text(encoding="utf-8").split()
+    words = dict(zip(fields[0::2], map(int, fields[1::2])))
+    fields = (folder / BIGRAM_FILE).read_text(encoding="utf-8").split()
+    firsts, seconds = fields[0::3], fields[1::3]
+    pairs = dict(zip(map(" ".join, zip(firsts, seconds)), map(int, fields[2::3])))
+    return Lexicon(words, pairs, {*firsts, *seconds})

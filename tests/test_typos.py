@@ -1,0 +1,112 @@
+"""Typos: real-word errors, in-story spelling inconsistencies and the house spelling list."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import SEEDS, needs
+
+HEATH_SEED = "002_62c41b247a7a4074.txt"
+TYPO_CHECKS = "real-word-error,inconsistent-spelling,house-spelling"
+
+
+def findings(cli, *paths, select=TYPO_CHECKS, extra=()):
+    result = cli("check", *paths, "--select", select, "--format", "json", "--fail-on", "never", *extra)
+    assert result.code == 0, result.err
+    return [f for d in json.loads(result.out)["documents"] for f in d["findings"]]
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@needs(SEEDS)
+def test_heath_care_headlines_are_real_word_errors_without_any_house_entry(cli):
+    found = findings(cli, SEEDS / HEATH_SEED, select="real-word-error", extra=("--ignore", "house-spelling"))
+    assert [(f["line"], f["column"], f["text"], f["suggestions"]) for f in found] == [
+        (40, 27, "Heath", ["Health"]), (46, 27, "Heath", ["Health"])]
+
+
+@needs(SEEDS)
+def test_heath_is_inconsistent_with_the_storys_health_care(cli):
+    found = findings(cli, SEEDS / HEATH_SEED, select="inconsistent-spelling")
+    assert [(f["line"], f["text"], f["suggestions"]) for f in found] == [
+        (40, "Heath", ["Health"]), (46, "Heath", ["Health"])]
+    related_lines = {r["line"] for r in found[0]["related"]}
+    seed_lines = (SEEDS / HEATH_SEED).read_text(encoding="utf-8").splitlines()
+    assert all("health" in seed_lines[line - 1].lower() for line in related_lines)
+
+
+@needs(SEEDS)
+def test_no_typo_finding_on_the_seeds_names_or_anywhere_else(cli):
+    found = findings(cli, SEEDS)
+    assert {f["text"] for f in found} == {"Heath"}
+
+
+def test_a_name_is_not_a_real_word_error(cli, tmp_path):
+    story = write(tmp_path, "name.md", "# Heath Care Plan Unveiled\n\n"
+                  "Ministers backed the plan drawn up by Mr Heath on Monday. The health care\n"
+                  "reforms will take effect next year, said Sarah Heath, who chairs the board.\n")
+    assert findings(cli, story, select="real-word-error") == []
+
+
+def test_real_word_error_in_markdown_points_into_the_file(cli, tmp_path):
+    story = write(tmp_path, "story.md", "---\ntitle: Budget\n---\n\nThe council said the *new* fund\n"
+                  "would pay for mental heath services in the city.\n")
+    (found,) = findings(cli, story, select="real-word-error")
+    assert (found["line"], found["column"], found["text"], found["suggestions"]) == (6, 22, "heath", ["health"])
+
+
+def test_function_word_slips_are_left_to_confusion_sets(cli, tmp_path):
+    story = write(tmp_path, "form.txt", "Cuts\n\nThe letter came form the mayor's office on Tuesday.\n")
+    assert [f["suggestions"] for f in findings(cli, story, select="real-word-error")] == [["from"]]
+    rules = write(tmp_path, "rules.yaml", "checks:\n  real-word-error:\n    confusion_sets: []\n")
+    assert findings(cli, story, select="real-word-error", extra=("--rules", rules)) == []
+
+
+def test_minority_spelling_of_a_name_is_flagged_with_the_majority_as_related(cli, tmp_path):
+    story = write(tmp_path, "hezbollah.txt", "Border clashes\n\n"
+                  "Hezbollah fired rockets overnight. Israel said Hezbollah had been warned.\n\n"
+                  "A Hizbollah spokesman denied it. Hezbollah later issued a statement.\n")
+    (found,) = findings(cli, story, select="inconsistent-spelling")
+    assert (found["line"], found["text"], found["suggestions"]) == (5, "Hizbollah", ["Hezbollah"])
+    assert [(r["line"], r["text"]) for r in found["related"]] == [(3, "Hezbollah"), (3, "Hezbollah"),
+                                                                  (5, "Hezbollah")]
+
+
+def test_particle_case_inside_a_compound_name(cli, tmp_path):
+    story = write(tmp_path, "nujaba.txt", "Militia\n\n"
+                  "Fighters of al-Nujaba moved north, and al-Nujaba commanders met.\n\n"
+                  "Leaders of Al-Nujaba declined to comment.\n")
+    (found,) = findings(cli, story, select="inconsistent-spelling")
+    assert (found["text"], found["suggestions"]) == ("Al-Nujaba", ["al-Nujaba"])
+
+
+def test_forms_of_a_word_and_possessives_are_not_spellings(cli, tmp_path):
+    story = write(tmp_path, "forms.txt", "Markets\n\n"
+                  "The firm's profits rose. Two firms settled; the firm settles its debts. "
+                  "Firms said last year's profit beat the year before, and years of losses ended.\n")
+    assert findings(cli, story, select="inconsistent-spelling") == []
+
+
+def test_house_spellings_follow_case_and_phrases_span_line_breaks(cli, tmp_path):
+    story = write(tmp_path, "house.txt", "Review\n\n"
+                  "Pouring over the figures, the committee\nfound alot to accomodate. "
+                  "She bought an Ipad; an ipad is not listed as exact.\n"
+                  "Critics gave it free\nreign.\n")
+    found = findings(cli, story, select="house-spelling")
+    assert [(f["line"], f["text"], f["suggestions"][0]) for f in found] == [
+        (3, "Pouring over", "Poring over"), (4, "alot", "a lot"), (4, "accomodate", "accommodate"),
+        (4, "Ipad", "iPad"), (5, "free\nreign", "free rein")]
+    assert {f["severity"] for f in found} == {"error"}
+
+
+def test_a_newsroom_adds_house_spellings_and_patterns(cli, tmp_path):
+    story = write(tmp_path, "own.txt", "Notes\n\nThe Grey Cup final, in colour, drew 3m viewers.\n")
+    rules = write(tmp_path, "rules.yaml", "checks:\n  house-spelling:\n    spellings:\n      colour: color\n"
+                  "    patterns:\n      '(\\d+)m viewers': '\\1 million viewers'\n")
+    found = findings(cli, story, select="house-spelling", extra=("--rules", rules))
+    assert [(f["text"], f["suggestions"][0]) for f in found] == [
+        ("colour", "color"), ("3m viewers", "3 million viewers")]
