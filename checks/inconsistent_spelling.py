@@ -35,7 +35,8 @@ from copydesk.checking import CheckContext, Option, Rule, document_check
 from copydesk.document import Block, Document
 from copydesk.findings import Finding
 from copydesk.hookspecs import hookimpl
-from copydesk.lexicon import Lexicon, lexicon, match_case, neighbours, one_edit_apart, same_word
+from copydesk.lexicon import (Lexicon, deletion_keys, lexicon, match_case, neighbours, one_edit_apart,
+                              same_word, word_sets)
 
 # Words, keeping hyphenated and apostrophised compounds whole: "al-Nujaba", "Kata'ib".
 _COMPOUND_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
@@ -95,11 +96,7 @@ class _Judge:
         self.margin = options["context_margin"]
         self.affinity = options["word_affinity"]
         self.common = lex.most_common(options["skip_most_common"])
-        self.variants: dict[str, set[str]] = defaultdict(set)
-        for entry in options["variants"]:
-            words = entry.lower().split()
-            for word in words:
-                self.variants[word].update(w for w in words if w != word)
+        self.variants = word_sets(options["variants"])
 
     def same_word_spelt_differently(self, document: Document, minority: _Form, majority: _Form) -> bool:
         a, b = minority.key, majority.key
@@ -184,15 +181,14 @@ def _british_american(a: str, b: str) -> bool:
 def inconsistent_spelling(document: Document, ctx: CheckContext) -> Iterator[Finding]:
     judge = _Judge(lexicon(), ctx.options)
     forms = _forms(document, ctx.options["min_length"])
+    keys = {form.key: deletion_keys(form.key.lower()) for form in forms.values()}
     by_deletion: dict[str, list[_Form]] = defaultdict(list)
     for form in forms.values():
-        key = form.key.lower()
-        for variant in {key, *(key[:i] + key[i + 1:] for i in range(len(key)))}:
+        for variant in keys[form.key]:
             by_deletion[variant].append(form)
     for form in list(forms.values()):
         key = form.key.lower()
-        deletions = {key, *(key[:i] + key[i + 1:] for i in range(len(key)))}
-        related = {other.key for variant in deletions for other in by_deletion.get(variant, ())}
+        related = {other.key for variant in keys[form.key] for other in by_deletion[variant]}
         listed = judge.variants.get(key)
         if listed:
             related.update(k for k in forms if k.lower() in listed)

@@ -32,7 +32,7 @@ from copydesk.checking import CheckContext, Option, Rule, document_check
 from copydesk.document import Document
 from copydesk.findings import Finding
 from copydesk.hookspecs import hookimpl
-from copydesk.lexicon import Lexicon, lexicon, match_case, neighbours, same_word
+from copydesk.lexicon import Lexicon, lexicon, match_case, neighbours, same_word, word_sets
 
 _SENTENCE_OPENERS = frozenset('.!?:;"“‘(\n')
 _HYPHENS = frozenset("-‐")
@@ -53,11 +53,7 @@ class _Scorer:
         self.word_affinity = word_affinity
         self.candidate_affinity = candidate_affinity
         self.common = lex.most_common(skip_most_common)
-        self.confusions: dict[str, set[str]] = {}
-        for entry in confusion_sets:
-            words = entry.lower().split()
-            for word in words:
-                self.confusions.setdefault(word, set()).update(w for w in words if w != word)
+        self.confusions = word_sets(confusion_sets)
         self.known_candidates: dict[str, tuple[tuple[str, float], ...]] = {}
 
     def candidates(self, word: str) -> tuple[tuple[str, float], ...]:

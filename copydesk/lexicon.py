@@ -97,7 +97,7 @@ class Lexicon:
         found = self._variants.get(word)
         if found is None:
             seen: set[str] = set()
-            for key in {word, *_deletions(word)}:
+            for key in deletion_keys(word):
                 for candidate in self._deletions.get(key, ()):
                     if candidate != word and one_edit_apart(word, candidate):
                         seen.add(candidate)
@@ -115,7 +115,7 @@ class Lexicon:
         index: dict[str, list[str]] = {}
         for word in vocabulary:
             if len(word) > 1 and word.isalpha():
-                for key in {word, *_deletions(word)}:
+                for key in deletion_keys(word):
                     if key in index:
                         index[key].append(word)
                     else:
@@ -123,8 +123,20 @@ class Lexicon:
         return index
 
 
-def _deletions(word: str) -> set[str]:
-    return {word[:i] + word[i + 1:] for i in range(len(word))}
+def deletion_keys(word: str) -> set[str]:
+    """``word`` and each of its one-letter deletions: two words are one edit
+    apart only if their key sets meet (SymSpell's symmetric deletion)."""
+    return {word, *(word[:i] + word[i + 1:] for i in range(len(word)))}
+
+
+def word_sets(entries: list[str] | tuple[str, ...]) -> dict[str, set[str]]:
+    """Entries of space-separated words ("trial trail") → each word's partners, lower case."""
+    partners: dict[str, set[str]] = {}
+    for entry in entries:
+        words = entry.lower().split()
+        for word in words:
+            partners.setdefault(word, set()).update(w for w in words if w != word)
+    return partners
 
 
 def one_edit_apart(a: str, b: str) -> bool:
