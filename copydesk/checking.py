@@ -54,19 +54,23 @@ class Option:
 
     ``type`` is ``bool``, ``int``, ``float``, ``str``, ``list[str]``,
     ``dict[str, str]`` or ``list[dict]``. Built-in checks keep their defaults in
-    ``rules.yaml``; a third-party check gives ``default`` here.
+    ``rules.yaml``; a third-party check gives ``default`` here. ``choices``
+    lists the values a ``str`` option may take, when it is one of a few.
     """
 
     name: str
     type: Any
     description: str
     default: Any = MISSING
+    choices: tuple[str, ...] = ()
 
     def problem_with(self, value: Any) -> str | None:
         """Why ``value`` does not fit this option, or None when it does."""
-        if _fits(value, self.type):
-            return None
-        return f"expected {_type_name(self.type)}, got {_type_name(type(value))} {value!r:.60}"
+        if not _fits(value, self.type):
+            return f"expected {_type_name(self.type)}, got {_type_name(type(value))} {value!r:.60}"
+        if self.choices and value not in self.choices:
+            return f"expected one of {', '.join(self.choices)}, got {value!r:.60}"
+        return None
 
 
 def _fits(value: Any, expected: Any) -> bool:

@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Iterator, NamedTuple
 
+from copydesk import dates
 from copydesk import text as textutil
+from copydesk.dates import DateMention, Publication
 
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 
@@ -179,6 +181,11 @@ class Block:
     def tokens(self) -> list[Token]:
         return [Token(m.group(), m.start(), m.end()) for m in textutil.WORD.finditer(self.text)]
 
+    @cached_property
+    def dates(self) -> list[DateMention]:
+        """The date expressions of the block (see :mod:`copydesk.dates`)."""
+        return dates.extract(self.text)
+
 
 @dataclass
 class Metadata:
@@ -220,6 +227,11 @@ class Document:
             if block.kind == "headline":
                 return block.text
         return None
+
+    @cached_property
+    def publication(self) -> Publication:
+        """When the story was published and how that is known (see :func:`copydesk.dates.publication`)."""
+        return dates.publication(self)
 
     def blocks_of(self, *kinds: str) -> Iterator[Block]:
         return (block for block in self.blocks if block.kind in kinds)

@@ -28,6 +28,7 @@ BUILTIN_PLUGINS = (
     "copydesk.checks.house_spelling",
     "copydesk.checks.duplicates",
     "copydesk.checks.duplicate_article",
+    "copydesk.checks.dates",
 )
 
 

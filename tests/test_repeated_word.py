@@ -10,7 +10,7 @@ import pytest
 def findings(cli, tmp_path, body: str, name: str = "story.txt", headline: str = "Headline"):
     story = tmp_path / name
     story.write_text(f"{headline}\n\n{body}\n", encoding="utf-8")
-    report = json.loads(cli("check", story, "--format", "json").out)
+    report = json.loads(cli("check", story, "--select", "repeated-word", "--format", "json").out)
     return report["documents"][0]["findings"]
 
 

@@ -21,9 +21,14 @@ def report_dict(report: Report) -> dict[str, Any]:
                 "path": result.document.path,
                 "id": result.document.id,
                 "headline": result.document.headline,
+                "published": {
+                    "date": publication.date.isoformat() if publication.date else None,
+                    "source": publication.source,
+                },
                 "findings": [finding.to_dict() for finding in result.findings],
             }
             for result in report.results
+            for publication in [result.document.publication]
         ],
         "summary": report.summary(),
     }

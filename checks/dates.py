@@ -1,0 +1,322 @@
+"""dates: wrong weekdays, impossible and future dates, contradictions, mixed and off-style dates.
+
+Every rule works on the story's date expressions (:mod:`copydesk.dates`, found
+once per block and shared) and, where it needs one, the publication date
+(metadata, ``--published``, or inferred: the report's ``published`` says
+which). Without a publication date the rules that need one say so once per
+story (``publication-date-unknown``) instead of guessing.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+from datetime import date
+from typing import Iterator
+
+from copydesk.checking import CheckContext, Option, Rule, document_check
+from copydesk.dates import (AP_MONTHS, MONTHS, WEEKDAYS, DateMention, Publication, Resolved, Tense,
+                            looks_forward, resolve, tense)
+from copydesk.document import Block, Document
+from copydesk.findings import Finding
+from copydesk.hookspecs import hookimpl
+
+HOUSE_STYLES = ("ap", "chicago", "guardian", "iso", "none")
+_ORDER_OF_STYLE = {"ap": "month-first", "chicago": "month-first", "guardian": "day-first"}
+_CONTEXT_WORD = re.compile(r"[a-z]{4,}")
+# Words too common to tie two dates to one event.
+_GENERIC = frozenset(
+    "said says that with have been were this last next year years month months week weeks "
+    "their they them there which when where what will would from into than then also about "
+    "after before more most other some such only over under about against between during "
+    "early late ago days day time".split())
+_ON_WEEKDAY = re.compile(r"(?<=[a-z,] )on (?=(?:" + "|".join(WEEKDAYS) + r")\b)")
+
+
+class _Mention:
+    """A date expression in its story: block, sentence, source span and what it resolves to."""
+
+    __slots__ = ("block", "date", "span", "sentence", "resolved", "key")
+
+    def __init__(self, block: Block, mention: DateMention, publication: Publication) -> None:
+        self.block = block
+        self.date = mention
+        self.span = block.source_span(mention.start, mention.end)
+        sentences = block.sentences
+        index = max(0, bisect_right([s.start for s in sentences], mention.start) - 1)
+        self.sentence = sentences[index] if sentences else None
+        direction = self.tense if mention.needs_publication else "unmarked"
+        self.resolved: Resolved | None = resolve(mention, publication.date, direction)
+        # A repeated block (a duplicated caption) says the same thing again: one voice.
+        self.key = (block.text, mention.start)
+
+    @property
+    def tense(self) -> Tense:
+        sentence = self.sentence
+        if sentence is None:
+            return "unmarked"
+        return tense(sentence.text, self.date.start - sentence.start, self.date.end - sentence.start)
+
+    def reports_past(self, reach: int) -> bool:
+        """A past tense within ``reach`` words of the date and no word of the future in its sentence."""
+        sentence = self.sentence
+        if sentence is None:
+            return False
+        start, end = self.date.start - sentence.start, self.date.end - sentence.start
+        return tense(sentence.text, start, end, reach) == "past" and not looks_forward(sentence.text, start, end)
+
+    def mid_sentence(self) -> bool:
+        """Whether the expression stands mid-sentence (so a capital there means a name or title)."""
+        sentence = self.sentence
+        return sentence is not None and self.date.start > sentence.start
+
+    def context(self) -> set[str]:
+        """Content words just before the expression: what it dates ("since the conflict erupted")."""
+        text = self.block.text[max(0, self.date.start - 60):self.date.start].lower()
+        return set(_CONTEXT_WORD.findall(text)[-6:]) - _GENERIC
+
+
+@document_check(
+    name="dates",
+    description="Weekdays that do not match their date, impossible, future and contradicting dates, "
+                "mixed date orders and dates off the house style.",
+    rules=[
+        Rule("weekday-mismatch", "error", 'A weekday stated with a date that falls on another day.'),
+        Rule("impossible-date", "error", "A date the calendar does not have: Feb. 30, April 31, month 13."),
+        Rule("ambiguous-date", "warning", "A numeric date that reads two ways: 7/8/07."),
+        Rule("future-date", "warning", "A date after publication in copy that reports the past."),
+        Rule("date-conflict", "warning", "Two dates of one event that resolve to different years."),
+        Rule("mixed-date-format", "warning", "Day-first and month-first dates in one story."),
+        Rule("date-style", "info", "A date not written in the house style."),
+        Rule("publication-date-unknown", "info",
+             "Relative dates could not be checked: the story's publication date is unknown."),
+    ],
+    options=[
+        Option("house_style", str, "How dates are written: ap, chicago, guardian, iso or none.",
+               choices=HOUSE_STYLES),
+        Option("drop_on_before_weekday", bool,
+               'AP: "said Monday", not "said on Monday" (at the start of a sentence "On Monday" stays).'),
+    ],
+)
+def dates(document: Document, ctx: CheckContext) -> Iterator[Finding]:
+    publication = document.publication
+    style = ctx.options["house_style"]
+    mentions = [_Mention(block, mention, publication) for block in document.blocks
+                if block.kind != "residue" for mention in block.dates]
+    for mention in mentions:
+        yield from _calendar(ctx, mention, publication)
+    yield from _future(ctx, mentions, publication)
+    yield from _conflicts(ctx, mentions)
+    mixed = yield from _mixed_orders(ctx, mentions, style)
+    yield from _styles(ctx, [m for m in mentions if m not in mixed], style)
+    if ctx.options["drop_on_before_weekday"]:
+        yield from _on_before_weekday(ctx, document)
+    if publication.date is None:
+        waiting = [m for m in mentions if m.date.needs_publication and m.date.valid]
+        if waiting:
+            yield ctx.finding(
+                "publication-date-unknown",
+                f"Publication date unknown, so {_count(len(waiting), 'date')} that depend on it "
+                f'(first: "{waiting[0].date.text}") could not be checked: add a date to the '
+                "story's metadata or run with --published YYYY-MM-DD.",
+                waiting[0].span)
+
+
+def _calendar(ctx: CheckContext, mention: _Mention, publication: Publication) -> Iterator[Finding]:
+    found = mention.date
+    if not found.valid:
+        yield ctx.finding("impossible-date", f'"{found.text}": {_why_impossible(found)}.', mention.span)
+        return
+    if found.readings:
+        (m1, d1), (m2, d2) = found.readings
+        readings = [_render(DateMention(0, 0, "", "date", found.year, m, d), "ap") for m, d in ((m1, d1), (m2, d2))]
+        yield ctx.finding("ambiguous-date",
+                          f'"{found.text}" reads as {readings[0]} or {readings[1]}: write the month out.',
+                          mention.span, suggestions=readings)
+        return
+    if found.weekday is None or found.day is None or mention.resolved is None:
+        return
+    day = mention.resolved.first
+    if day.weekday() != found.weekday:
+        stated, actual = WEEKDAYS[found.weekday], WEEKDAYS[day.weekday()]
+        assumed = " (the year is the publication's)" if mention.resolved.year_assumed else ""
+        yield ctx.finding(
+            "weekday-mismatch",
+            f"{_render_day(day)}{assumed} was a {actual}, not a {stated}.",
+            mention.span,
+            suggestions=[found.text.replace(stated, actual, 1)],
+        )
+
+
+def _why_impossible(found: DateMention) -> str:
+    if found.month is None or not 1 <= found.month <= 12:
+        return "no reading of it has a month 1 to 12"
+    if found.month == 2 and found.day == 29:
+        return f"{found.year} was not a leap year"
+    return f"{MONTHS[found.month - 1]} has no day {found.day}"
+
+
+def _future(ctx: CheckContext, mentions: list[_Mention], publication: Publication) -> Iterator[Finding]:
+    """Dates after publication in copy that reports the past.
+
+    "was signed on Dec. 3, 2024" (or "on Dec. 3") in a story of Nov. 25; a
+    forward-looking word ("tomorrow", "next week") only right beside a past
+    verb ("was passed tomorrow"): "said it would decide next week" is news.
+    """
+    published = publication.date
+    if published is None or not publication.exact:
+        return
+    for mention in mentions:
+        found, resolved = mention.date, mention.resolved
+        if resolved is None or resolved.first <= published or found.kind == "year":
+            continue  # "the 2026 budget was approved" dates the budget, not the approval
+        if found.relative and (found.text[0].isupper() and mention.mid_sentence()):
+            continue  # "Come Tomorrow", a title
+        if not mention.reports_past(reach=2 if found.relative else 8):
+            continue
+        yield ctx.finding(
+            "future-date",
+            f'"{found.text}" ({_describe(resolved)}) is after publication on '
+            f"{_render_day(published)} ({publication.source}), in copy that reports the past.",
+            mention.span,
+        )
+
+
+def _conflicts(ctx: CheckContext, mentions: list[_Mention]) -> Iterator[Finding]:
+    """Pairs that date one event ("since …") to the same month of different years.
+
+    One of the two must be a month counted from the publication date
+    ("October last year", "two months ago"): two dates written out in full with
+    different years ("June 2004 compared with June 2003") are a comparison, not
+    a slip, and a weekday is only as sure as the publication date.
+    """
+    dated = [mention for mention in mentions if _datable(mention)]
+    reported: set[tuple] = set()
+    for index, later in enumerate(dated):
+        for earlier in dated[:index]:
+            a, b = earlier.resolved, later.resolved
+            if a.first.month != b.first.month or a.first.year == b.first.year:
+                continue
+            if len(a.value) == len(b.value) == 10 and a.first.day != b.first.day:
+                continue
+            if not (earlier.date.relative or later.date.relative):
+                continue
+            if earlier.key[0] == later.key[0] or not earlier.context() & later.context():
+                continue
+            pair = (earlier.key, later.key)
+            if pair in reported:
+                continue
+            reported.add(pair)
+            yield ctx.finding(
+                "date-conflict",
+                f'"{later.date.text}" ({_describe(b)}) and "{earlier.date.text}" ({_describe(a)}) '
+                "date the same thing to different years.",
+                later.span,
+                related=[ctx.location(earlier.span, message=f"{_describe(a)}")],
+            )
+
+
+def _datable(mention: _Mention) -> bool:
+    """A day or month whose year the copy states, or a month it counts back to ("last October")."""
+    resolved = mention.resolved
+    if resolved is None or resolved.year_assumed or len(resolved.value) < 7 or "W" in resolved.value:
+        return False
+    return not mention.date.relative or len(resolved.value) == 7
+
+
+def _mixed_orders(ctx: CheckContext, mentions: list[_Mention], style: str):
+    """Findings for the order that departs from the house (or the story's) order; returns those mentions."""
+    ordered = [m for m in mentions if m.date.order is not None and m.date.valid]
+    counts = Counter(order for _, order in {(m.key, m.date.order) for m in ordered})
+    if len(counts) < 2:
+        return set()
+    house = _ORDER_OF_STYLE.get(style)
+    if house is None:
+        (first, n1), (_, n2) = counts.most_common()
+        if n1 == n2:
+            return set()
+        house = first
+    departing = [m for m in ordered if m.date.order != house]
+    keeping = [m for m in ordered if m.date.order == house]
+    render_style = style if style in _ORDER_OF_STYLE else ("chicago" if house == "month-first" else "guardian")
+    for mention in departing:
+        suggestion = _render(mention.date, render_style)
+        yield ctx.finding(
+            "mixed-date-format",
+            f'"{mention.date.text}" is {mention.date.order}, but the story writes dates '
+            f"{house} ({_count(len(keeping), 'time')}).",
+            mention.span,
+            suggestions=[suggestion] if suggestion else [],
+            related=[ctx.location(m.span, message=f"{house}: {m.date.text}") for m in keeping],
+        )
+    return set(departing)
+
+
+def _styles(ctx: CheckContext, mentions: list[_Mention], style: str) -> Iterator[Finding]:
+    if style == "none":
+        return
+    for mention in mentions:
+        found = mention.date
+        if found.kind not in ("date", "iso", "numeric", "month") or found.relation or not found.valid:
+            continue
+        wanted = _render(found, style)
+        written = " ".join(found.text.split())
+        if wanted and wanted != written:
+            yield ctx.finding("date-style", f'House style ({style}) writes "{written}" as "{wanted}".',
+                              mention.span, suggestions=[wanted])
+
+
+def _on_before_weekday(ctx: CheckContext, document: Document) -> Iterator[Finding]:
+    """ "said on Monday": AP drops the "on", but keeps it after a name ("met John on Friday")."""
+    for block in document.body:
+        for match in _ON_WEEKDAY.finditer(block.text):
+            before = block.text[:match.start()].split()
+            if not before or before[-1][0].isupper():
+                continue
+            weekday = block.text[match.end():].split(None, 1)[0].rstrip(".,;:")
+            yield ctx.finding("date-style", f'House style drops "on" before a weekday: "{weekday}".',
+                              block.source_span(match.start(), match.end() + len(weekday)),
+                              suggestions=[weekday])
+
+
+def _render(found: DateMention, style: str, weekday: bool = True) -> str:
+    """``found`` written in a house style; "" when the style cannot write it (ISO without a year)."""
+    month, day, year = found.month, found.day, found.year
+    if month is None:
+        return ""
+    weekday_name = WEEKDAYS[found.weekday] if weekday and found.weekday is not None else None
+    if style == "iso":
+        if year is None:
+            return ""
+        return f"{year:04d}-{month:02d}" + (f"-{day:02d}" if day else "")
+    if day is None:  # a month, perhaps with its year: always spelled out
+        return MONTHS[month - 1] + (f" {year}" if year else "")
+    if style == "guardian":
+        text = f"{day} {MONTHS[month - 1]}" + (f" {year}" if year else "")
+        return f"{weekday_name} {text}" if weekday_name else text
+    name = AP_MONTHS[month - 1] if style == "ap" else MONTHS[month - 1]
+    text = f"{name} {day}" + (f", {year}" if year else "")
+    return f"{weekday_name}, {text}" if weekday_name else text
+
+
+def _render_day(day: date) -> str:
+    return f"{AP_MONTHS[day.month - 1]} {day.day}, {day.year}"
+
+
+def _describe(resolved: Resolved) -> str:
+    value = resolved.value
+    if len(value) == 10:
+        return _render_day(resolved.first)
+    if len(value) == 7:
+        return f"{MONTHS[resolved.first.month - 1]} {resolved.first.year}"
+    return value
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+@hookimpl
+def register_checks() -> list:
+    return [dates]

@@ -1,0 +1,300 @@
+"""Dates: extraction, resolution against the publication date, and every rule of the dates check."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+
+import pytest
+
+from conftest import REPO, SEEDS, SHARED, needs
+
+MEANTIME = SHARED / "corpus" / "meantime"
+
+
+def findings(cli, *paths, select="dates", extra=()):
+    result = cli("check", *paths, "--select", select, "--format", "json", "--fail-on", "never", *extra)
+    assert result.code == 0, result.err
+    return [f for d in json.loads(result.out)["documents"] for f in d["findings"]]
+
+
+def story(tmp_path, body, published="2024-11-25", name="story.md", rules=None):
+    front = f"---\ntitle: A story\ndate: {published}\n---\n\n" if published else "# A story\n\n"
+    path = tmp_path / name
+    path.write_text(front + body, encoding="utf-8")
+    if rules:
+        (tmp_path / "copydesk.yaml").write_text(rules, encoding="utf-8")
+    return path
+
+
+def by_rule(found, rule):
+    return [(f["text"], f["suggestions"]) for f in found if f["rule"] == rule]
+
+
+# -- Extraction and resolution --------------------------------------------------------
+
+def texts(sentence):
+    from copydesk.dates import extract
+
+    return [mention.text for mention in extract(sentence)]
+
+
+def test_extraction_covers_the_forms_of_news_dates():
+    assert texts("Oct. 7, 2023 and 22 November 2024 and Nov 20 and Sept. 3") == [
+        "Oct. 7, 2023", "22 November 2024", "Nov 20", "Sept. 3"]
+    assert texts("Friday, Nov. 21, 2024 and Monday 6 December and the 5th of March") == [
+        "Friday, Nov. 21, 2024", "Monday 6 December", "5th of March"]
+    assert texts("2024-11-20, 25/12/2024 and 7/8/07") == ["2024-11-20", "25/12/2024", "7/8/07"]
+    assert texts("since last October, in October last year, in May 2008 and early June") == [
+        "last October", "October last year", "May 2008", "early June"]
+    assert texts("said Friday, this Monday, next Tuesday, Monday night") == [
+        "Friday", "this Monday", "next Tuesday", "Monday night"]
+    assert texts("today, yesterday, tomorrow, last week, next month, this year, two months ago, "
+                 "a week ago, 20 years ago, since 2008, in mid-2011") == [
+        "today", "yesterday", "tomorrow", "last week", "next month", "this year", "two months ago",
+        "a week ago", "20 years ago", "2008", "mid-2011"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "May I ask whether the council may vote?",          # May the verb
+    "The March organisers said the march was peaceful.",  # March the noun
+    "Theresa May met Angela Merkel.",                   # a name
+    "Thousands attended Friday prayers at the mosque.",  # a weekday naming prayers
+    "Black Monday was recalled by the Sunday Times.",    # names
+    "Veterans of the 1967 war met.",                    # a year naming a war
+    "City won 3-1 at 10:30 on a wet pitch.",            # a score and a time
+    "Call 020 7946 0958 or +44 20 7946 0958.",          # phone numbers
+    "Under Section 20 of the act, 2008 people applied.",  # a section, a count
+    "Version 2.10.4 ships with 12/2 split screens.",    # version numbers, ratios
+])
+def test_things_that_are_not_dates(sentence):
+    assert texts(sentence) == []
+
+
+def resolved(expression, published, sentence=None):
+    from copydesk.dates import extract, resolve, tense
+
+    sentence = sentence or expression
+    (mention,) = [m for m in extract(sentence) if m.text == expression]
+    return resolve(mention, published, tense(sentence, mention.start, mention.end)).value
+
+
+def test_relative_dates_follow_news_convention():
+    friday = date(2024, 11, 22)
+    assert resolved("Friday", friday, "The minister said Friday that") == "2024-11-22"
+    assert resolved("Monday", friday, "The minister said Monday that") == "2024-11-18"
+    assert resolved("Monday", friday, "The minister will visit Monday") == "2024-11-25"
+    assert resolved("this Monday", friday, "between Oct. 7, 2023 and this Monday") == "2024-11-18"
+    assert resolved("last Friday", friday) == "2024-11-15"
+    assert resolved("yesterday", friday) == "2024-11-21"
+    assert resolved("two months ago", friday) == "2024-09"
+    assert resolved("a week ago", friday) == "2024-11-15"
+    assert resolved("last week", friday) == "2024-W46"
+    # "last October" written in November is a year and a month back; "last month" is October.
+    assert resolved("last October", friday) == "2023-10"
+    assert resolved("last October", date(2025, 3, 1)) == "2024-10"
+    assert resolved("October last year", friday) == "2023-10"
+    assert resolved("Oct. 7", friday, "the war that began Oct. 7") == "2024-10-07"
+    assert resolved("Dec. 3", friday, "The deal was signed on Dec. 3") == "2023-12-03"
+    assert resolved("Dec. 3", friday, "The deal will be signed on Dec. 3") == "2024-12-03"
+
+
+# -- Seeds ---------------------------------------------------------------------------
+
+@needs(SEEDS)
+def test_seed_002_mixes_a_day_first_caption_into_month_first_copy(cli):
+    found = findings(cli, SEEDS / "002_62c41b247a7a4074.txt")
+    mixed = [f for f in found if f["rule"] == "mixed-date-format"]
+    assert [(f["line"], f["text"], f["suggestions"]) for f in mixed] == [
+        (line, "22 November 2024", ["Nov. 22, 2024"]) for line in (42, 43, 48, 49)]
+    assert {(r["line"], r["text"]) for f in mixed for r in f["related"]} == {(59, "Oct. 7, 2023")}
+    assert not [f for f in found if f["rule"] == "date-style" and f["text"] == "22 November 2024"]
+
+
+@needs(SEEDS)
+def test_seed_003_writes_a_caption_date_off_ap_style(cli):
+    found = findings(cli, SEEDS / "003_5d32d3a7631451d8.txt")
+    style = [(f["line"], f["text"], f["suggestions"]) for f in found if f["rule"] == "date-style"]
+    assert style == [(line, "November 20, 2024", ["Nov. 20, 2024"]) for line in (42, 43, 48, 49)]
+
+
+@needs(SEEDS)
+@pytest.mark.parametrize("published", [None, "2024-11-25"])
+def test_the_seeds_dates_are_consistent(cli, published):
+    extra = ("--published", published) if published else ()
+    found = findings(cli, SEEDS, extra=extra)
+    rules = {f["rule"] for f in found}
+    assert not rules & {"weekday-mismatch", "impossible-date", "date-conflict", "future-date"}, found
+
+
+@needs(SEEDS)
+def test_publication_dates_of_the_seeds_say_where_they_come_from(cli):
+    result = cli("check", SEEDS / "002_62c41b247a7a4074.txt", "--select", "dates", "--format", "json",
+                 "--fail-on", "never")
+    published = [d["published"] for d in json.loads(result.out)["documents"]]
+    assert published == [{"date": None, "source": "unknown"},
+                         {"date": "2024-11-22", "source": "latest caption date"}]
+
+
+# -- Rules ---------------------------------------------------------------------------
+
+def test_weekday_mismatch_names_the_right_day(cli, tmp_path):
+    path = story(tmp_path, "The vote was held on Friday, Nov. 21, 2024, and counted on "
+                           "Thursday, Nov. 21, 2024. Polls open on Tuesday 26 November.\n")
+    found = findings(cli, path)
+    assert by_rule(found, "weekday-mismatch") == [("Friday, Nov. 21, 2024", ["Thursday, Nov. 21, 2024"])]
+    assert found[0]["message"] == "Nov. 21, 2024 was a Thursday, not a Friday."
+
+
+def test_weekday_mismatch_takes_a_missing_year_from_publication(cli, tmp_path):
+    path = story(tmp_path, "Polls open on Monday, Nov. 26, and close on Tuesday, Nov. 26.\n")
+    found = findings(cli, path)
+    assert by_rule(found, "weekday-mismatch") == [("Monday, Nov. 26", ["Tuesday, Nov. 26"])]
+    assert "year is the publication's" in found[0]["message"]
+
+
+def test_impossible_dates(cli, tmp_path):
+    path = story(tmp_path, "Filed on Feb. 30 and April 31, dated 2024-13-01 and 31/04/2024, "
+                           "on Feb. 29, 2023 and on Feb. 29, 2024.\n")
+    found = findings(cli, path)
+    assert [f["text"] for f in found if f["rule"] == "impossible-date"] == [
+        "Feb. 30", "April 31", "2024-13-01", "31/04/2024", "Feb. 29, 2023"]
+    assert any("April has no day 31" in f["message"] for f in found)
+
+
+def test_ambiguous_numeric_dates_are_flagged_not_guessed(cli, tmp_path):
+    path = story(tmp_path, "The memo of 7/8/07 and the order of 25/12/2024 were read out.\n")
+    found = findings(cli, path)
+    assert by_rule(found, "ambiguous-date") == [("7/8/07", ["July 8, 2007", "Aug. 7, 2007"])]
+    assert not [f for f in found if f["rule"] == "weekday-mismatch"]
+
+
+def test_future_date_in_past_tense_copy(cli, tmp_path):
+    path = story(tmp_path, "The treaty was signed on Dec. 3, 2024, officials said. The summit will "
+                           "open on Dec. 9, 2024. The bill was passed tomorrow. Ministers said they "
+                           "would decide next week.\n")
+    found = findings(cli, path)
+    assert [f["text"] for f in found if f["rule"] == "future-date"] == ["Dec. 3, 2024", "tomorrow"]
+    assert "front matter" in found[0]["message"]
+
+
+def test_no_future_date_against_a_publication_date_that_is_only_a_lower_bound(cli, tmp_path):
+    path = tmp_path / "story.txt"
+    path.write_text("Treaty signed\n\nDelegates arrive in Geneva, Nov. 20, 2024. (AP Photo)\n\n"
+                    "The treaty was signed on Nov. 23, 2024, officials said.\n", encoding="utf-8")
+    assert findings(cli, path) == []
+
+
+def test_date_conflict_between_a_relative_and_an_absolute_date_of_one_event(cli, tmp_path):
+    path = story(tmp_path, "Attacks have risen since the conflict erupted in October last year.\n\n"
+                           "Since Oct. 7, 2022, the agency has counted 137 attacks.\n")
+    found = findings(cli, path)
+    (conflict,) = [f for f in found if f["rule"] == "date-conflict"]
+    assert conflict["text"] == "Oct. 7, 2022"
+    assert [r["text"] for r in conflict["related"]] == ["October last year"]
+
+
+def test_anniversaries_and_comparisons_are_not_conflicts(cli, tmp_path):
+    path = story(tmp_path, "On Oct. 7, 2024, a year after the attack of Oct. 7, 2023, crowds gathered. "
+                           "Sales in June 2024 beat sales in June 2023.\n")
+    assert [f for f in findings(cli, path) if f["rule"] == "date-conflict"] == []
+
+
+def test_mixed_date_format_against_the_house_style(cli, tmp_path):
+    path = story(tmp_path, "Talks began on Nov. 18 and ended on 20 November 2024.\n")
+    found = findings(cli, path)
+    assert by_rule(found, "mixed-date-format") == [("20 November 2024", ["Nov. 20, 2024"])]
+    assert [r["text"] for r in found[0]["related"]] == ["Nov. 18"]
+    assert by_rule(found, "date-style") == []  # one finding per date
+
+
+def test_mixed_date_format_without_house_style_counts_a_repeated_block_once(cli, tmp_path):
+    text = ("Strike ends\n\nDockers march, 20 November 2024. (Reuters)\n"
+            "Dockers march, 20 November 2024. (Reuters)\n\n"
+            "The strike began on Nov. 18 and talks resumed on Nov. 19, the union said.\n")
+    path = tmp_path / "story.txt"
+    path.write_text(text, encoding="utf-8")
+    (tmp_path / "copydesk.yaml").write_text("checks:\n  dates:\n    house_style: none\n", encoding="utf-8")
+    found = findings(cli, path)
+    # Counted per copy it would be a 2-2 tie and nothing would be reported.
+    assert by_rule(found, "mixed-date-format") == [("20 November 2024", ["November 20, 2024"])] * 2
+
+
+@pytest.mark.parametrize("style, written, wanted", [
+    ("ap", "November 20, 2024", "Nov. 20, 2024"),
+    ("ap", "March 5th", "March 5"),
+    ("ap", "Sept 3", "Sept. 3"),
+    ("ap", "Nov. 2024", "November 2024"),
+    ("ap", "2024-11-20", "Nov. 20, 2024"),
+    ("chicago", "Nov. 20, 2024", "November 20, 2024"),
+    ("guardian", "20th November 2024", "20 November 2024"),
+    ("iso", "Nov. 20, 2024", "2024-11-20"),
+])
+def test_date_style_suggests_the_house_form(cli, tmp_path, style, written, wanted):
+    path = story(tmp_path, f"The ruling came on {written}, the court said.\n",
+                 rules=f"checks:\n  dates:\n    house_style: {style}\n")
+    assert by_rule(findings(cli, path), "date-style") == [(written, [wanted])]
+
+
+@pytest.mark.parametrize("style, written", [("ap", "Nov. 20, 2024"), ("ap", "March 5"), ("ap", "June 2024"),
+                                            ("chicago", "November 20, 2024"), ("guardian", "20 November"),
+                                            ("none", "20th of Nov. 2024")])
+def test_dates_in_house_style_are_left_alone(cli, tmp_path, style, written):
+    path = story(tmp_path, f"The ruling came on {written}, the court said.\n",
+                 rules=f"checks:\n  dates:\n    house_style: {style}\n")
+    assert findings(cli, path) == []
+
+
+def test_on_before_a_weekday_is_optional(cli, tmp_path):
+    body = "On Monday, the council met. The mayor said on Tuesday that it met John on Friday.\n"
+    assert findings(cli, story(tmp_path, body)) == []
+    path = story(tmp_path, body, rules="checks:\n  dates:\n    drop_on_before_weekday: true\n")
+    assert by_rule(findings(cli, path), "date-style") == [("on Tuesday", ["Tuesday"])]
+
+
+def test_unknown_publication_date_is_said_once_instead_of_guessed(cli, tmp_path):
+    path = story(tmp_path, "The council met on Monday and again last week.\n", published=None)
+    (found,) = findings(cli, path)
+    assert found["rule"] == "publication-date-unknown" and found["severity"] == "info"
+    assert found["text"] == "Monday" and "--published" in found["message"]
+    assert findings(cli, path, extra=("--published", "2024-11-22")) == []
+
+
+def test_date_line_dateline_and_published_option_are_publication_sources(cli, tmp_path):
+    path = tmp_path / "story.txt"
+    path.write_text("Council meets\n\nNov. 19, 2024\n\nThe council met on Tuesday, Nov. 19.\n", encoding="utf-8")
+    result = cli("check", path, "--format", "json", "--select", "dates", "--fail-on", "never")
+    assert json.loads(result.out)["documents"][0]["published"] == {"date": "2024-11-19", "source": "date line"}
+    result = cli("check", path, "--format", "json", "--select", "dates", "--published", "2024-11-20")
+    assert json.loads(result.out)["documents"][0]["published"] == {"date": "2024-11-20", "source": "--published"}
+
+
+def test_positions_point_into_markdown_with_front_matter(cli, tmp_path):
+    path = story(tmp_path, "Intro.\n\nThe *vote* was held on\nFriday, Nov. 21, 2024, in Ghent.\n")
+    (found,) = [f for f in findings(cli, path) if f["rule"] == "weekday-mismatch"]
+    assert (found["line"], found["column"], found["end_column"]) == (9, 1, 22)
+    assert path.read_text(encoding="utf-8")[found["offset"]:found["offset"] + found["length"]] == found["text"]
+
+
+def test_an_unknown_house_style_is_a_config_error(cli, tmp_path):
+    path = story(tmp_path, "Text.\n", rules="checks:\n  dates:\n    house_style: bbc\n")
+    result = cli("check", path)
+    assert result.code == 2
+    assert "house_style" in result.err and "ap, chicago, guardian, iso, none" in result.err
+
+
+# -- Accuracy ------------------------------------------------------------------------
+
+@needs(MEANTIME)
+def test_meantime_extraction_and_resolution_accuracy():
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        import accuracy_dates
+    finally:
+        sys.path.pop(0)
+    scores = accuracy_dates.score()
+    assert scores.stories == 120
+    assert scores.f1("calendar DATE") >= 0.9
+    assert scores.value_accuracy("calendar DATE") >= 0.9
+    assert scores.publication_right >= 110
