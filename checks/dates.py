@@ -29,7 +29,7 @@ _CONTEXT_WORD = re.compile(r"[a-z]{4,}")
 _GENERIC = frozenset(
     "said says that with have been were this last next year years month months week weeks "
     "their they them there which when where what will would from into than then also about "
-    "after before more most other some such only over under about against between during "
+    "after before more most other some such only over under against between during "
     "early late ago days day time".split())
 _ON_WEEKDAY = re.compile(r"(?<=[a-z,] )on (?=(?:" + "|".join(WEEKDAYS) + r")\b)")
 
@@ -51,20 +51,21 @@ class _Mention:
         # A repeated block (a duplicated caption) says the same thing again: one voice.
         self.key = (block.text, mention.start)
 
-    @property
-    def tense(self) -> Tense:
+    def _in_sentence(self) -> tuple[str, int, int]:
+        """The sentence's text and the expression's span in it."""
         sentence = self.sentence
         if sentence is None:
-            return "unmarked"
-        return tense(sentence.text, self.date.start - sentence.start, self.date.end - sentence.start)
+            return "", 0, 0
+        return sentence.text, self.date.start - sentence.start, self.date.end - sentence.start
+
+    @property
+    def tense(self) -> Tense:
+        return tense(*self._in_sentence())
 
     def reports_past(self, reach: int) -> bool:
         """A past tense within ``reach`` words of the date and no word of the future in its sentence."""
-        sentence = self.sentence
-        if sentence is None:
-            return False
-        start, end = self.date.start - sentence.start, self.date.end - sentence.start
-        return tense(sentence.text, start, end, reach) == "past" and not looks_forward(sentence.text, start, end)
+        text, start, end = self._in_sentence()
+        return tense(text, start, end, reach) == "past" and not looks_forward(text, start, end)
 
     def mid_sentence(self) -> bool:
         """Whether the expression stands mid-sentence (so a capital there means a name or title)."""

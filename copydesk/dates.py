@@ -19,7 +19,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Iterator, Literal
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from copydesk.document import Document
@@ -522,12 +522,3 @@ def _full_date(mention: DateMention) -> date | None:
     if mention.year is None or mention.month is None or mention.day is None or not mention.valid:
         return None
     return date(mention.year, mention.month, mention.day)
-
-
-def mentions(document: Document) -> Iterator[tuple[int, DateMention]]:
-    """Every date expression of a story with the index of its block."""
-    for block in document.blocks:
-        if block.kind == "residue":
-            continue
-        for mention in block.dates:
-            yield block.index, mention
