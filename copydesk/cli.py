@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 from typing import Sequence, TextIO
 
@@ -57,6 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--rules", metavar="FILE", help=rules_help)
     effective = commands.add_parser("rules", help="print the effective house rules")
     effective.add_argument("--rules", metavar="FILE", help=rules_help)
+    languagetool = commands.add_parser(
+        "languagetool", help="the optional LanguageTool backend: install it, or say what is installed")
+    languagetool.add_argument("action", choices=("install", "status"),
+                              help="install: download LanguageTool (~260 MB, the only command that "
+                                   "downloads anything); status: what is installed")
     return parser
 
 
@@ -70,7 +76,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from copydesk.engine import UsageError
 
     try:
-        return {"check": _check, "checks": _list_checks, "rules": _print_rules}[args.command](args)
+        commands = {"check": _check, "checks": _list_checks, "rules": _print_rules,
+                    "languagetool": _languagetool}
+        return commands[args.command](args)
     except (ConfigError, UsageError) as error:
         print(f"copydesk: error: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -178,3 +186,21 @@ def _print_rules(args: argparse.Namespace) -> int:
     print(f"# effective copydesk rules: {sources}")
     print(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100), end="")
     return EXIT_USAGE if registry.problems else EXIT_OK
+
+
+def _languagetool(args: argparse.Namespace) -> int:
+    try:
+        from language_tool_python.download_lt import LocalLanguageTool, download_lt
+    except ImportError:
+        print("copydesk: error: language-tool-python is not installed: "
+              "pip install 'copydesk[languagetool]'", file=sys.stderr)
+        return EXIT_USAGE
+    if args.action == "install":
+        download_lt()
+    installed = LocalLanguageTool.get_latest_installed_version()
+    if installed is None:
+        print("LanguageTool is not installed: run copydesk languagetool install (needs Java to run).")
+        return 1
+    print(f"LanguageTool installed at {installed.get_directory_path()}"
+          + ("" if shutil.which("java") else "; Java not found: install it to run LanguageTool"))
+    return 0
