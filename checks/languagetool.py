@@ -38,13 +38,18 @@ class Unavailable(Exception):
     """LanguageTool cannot be used; the message says why."""
 
 
-@dataclass(frozen=True)
+@dataclass
 class Server:
     url: str  # ending in /v2/
     timeout: float
+    # Why the server stopped answering: asked again, it is not waited for again.
+    failure: str | None = None
 
     def check(self, text: str, options: dict[str, Any]) -> list[dict[str, Any]]:
         import urllib.request  # ~20 ms: only when LanguageTool is actually used
+
+        if self.failure:
+            raise Unavailable(self.failure)
 
         form = {"text": text, "language": options["language"]}
         for field, key in (("disabledRules", "disabled_rules"), ("enabledRules", "enabled_rules"),
@@ -58,7 +63,8 @@ class Server:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 return json.load(response)["matches"]
         except (OSError, ValueError, KeyError) as error:
-            raise Unavailable(f"LanguageTool at {self.url} did not answer ({error})") from error
+            self.failure = f"LanguageTool at {self.url} did not answer ({error})"
+            raise Unavailable(self.failure) from error
 
 
 @lru_cache(maxsize=4)
