@@ -130,8 +130,7 @@ def _calendar(ctx: CheckContext, mention: _Mention, publication: Publication) ->
         yield ctx.finding("impossible-date", f'"{found.text}": {_why_impossible(found)}.', mention.span)
         return
     if found.readings:
-        (m1, d1), (m2, d2) = found.readings
-        readings = [_render(DateMention(0, 0, "", "date", found.year, m, d), "ap") for m, d in ((m1, d1), (m2, d2))]
+        readings = [_render_day(date(found.year, month, day)) for month, day in found.readings]
         yield ctx.finding("ambiguous-date",
                           f'"{found.text}" reads as {readings[0]} or {readings[1]}: write the month out.',
                           mention.span, suggestions=readings)

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import json
 import shutil
-import urllib.parse
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterator
+from urllib.parse import urlencode, urljoin
 
 from copydesk.checking import CheckContext, Option, Rule, collection_check
 from copydesk.document import Document
@@ -46,7 +47,7 @@ class Server:
     failure: str | None = None
 
     def check(self, text: str, options: dict[str, Any]) -> list[dict[str, Any]]:
-        import urllib.request  # ~20 ms: only when LanguageTool is actually used
+        from urllib.request import Request, urlopen  # ~20 ms: only when LanguageTool is used
 
         if self.failure:
             raise Unavailable(self.failure)
@@ -57,10 +58,9 @@ class Server:
                            ("enabledCategories", "enabled_categories")):
             if options[key]:
                 form[field] = ",".join(options[key])
-        request = urllib.request.Request(urllib.parse.urljoin(self.url, "check"),
-                                         data=urllib.parse.urlencode(form).encode(), method="POST")
+        request = Request(urljoin(self.url, "check"), data=urlencode(form).encode(), method="POST")
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with urlopen(request, timeout=self.timeout) as response:
                 return json.load(response)["matches"]
         except (OSError, ValueError, KeyError) as error:
             self.failure = f"LanguageTool at {self.url} did not answer ({error})"
@@ -125,7 +125,7 @@ def _summarise(document: Document, ctx: CheckContext) -> dict[str, Any]:
         start, end = match["offset"], match["offset"] + match["length"]
         if characters is not None:
             start, end = characters[start], characters[min(end, len(characters) - 1)]
-        number = max(i for i, block_start in enumerate(starts) if block_start <= start)
+        number = bisect_right(starts, start) - 1
         block = blocks[number]
         local_start = start - starts[number]
         local_end = min(end - starts[number], len(block.text))

@@ -478,10 +478,7 @@ def parse_date(value: object) -> date | None:
             return date(*map(int, match.groups()))
         except ValueError:
             return None
-    for mention in extract(value):
-        if mention.kind in ("date", "numeric", "iso") and mention.year and mention.month and mention.valid:
-            return date(mention.year, mention.month, mention.day)
-    return None
+    return next(filter(None, map(_full_date, extract(value))), None)
 
 
 def publication(document: Document) -> Publication:

@@ -51,6 +51,15 @@ def cli(capsys, monkeypatch, tmp_path):
     return run
 
 
+def json_findings(cli, *paths, select: str, extra=()) -> list[dict]:
+    """Every finding of ``copydesk check --select SELECT --format json``, which must exit 0."""
+    import json
+
+    result = cli("check", *paths, "--select", select, "--format", "json", "--fail-on", "never", *extra)
+    assert result.code == 0, result.err
+    return [f for d in json.loads(result.out)["documents"] for f in d["findings"]]
+
+
 def run_process(*args: str, cwd: Path, env: dict | None = None, stdin: bytes | None = None) -> Run:
     """Run ``copydesk`` as a separate process, as a user or a git hook would."""
     environment = {**os.environ, **(env or {})}

@@ -8,15 +8,13 @@ from datetime import date
 
 import pytest
 
-from conftest import REPO, SEEDS, SHARED, needs
+from conftest import REPO, SEEDS, SHARED, json_findings, needs
 
 MEANTIME = SHARED / "corpus" / "meantime"
 
 
 def findings(cli, *paths, select="dates", extra=()):
-    result = cli("check", *paths, "--select", select, "--format", "json", "--fail-on", "never", *extra)
-    assert result.code == 0, result.err
-    return [f for d in json.loads(result.out)["documents"] for f in d["findings"]]
+    return json_findings(cli, *paths, select=select, extra=extra)
 
 
 def story(tmp_path, body, published="2024-11-25", name="story.md", rules=None):

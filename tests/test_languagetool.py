@@ -11,6 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from conftest import json_findings
+
 
 def utf16_offset(text: str, index: int) -> int:
     return len(text[:index].encode("utf-16-le")) // 2
@@ -64,9 +66,7 @@ def configure(tmp_path, mode, url=""):
 
 
 def findings(cli, *paths):
-    result = cli("check", *paths, "--select", "languagetool", "--format", "json", "--fail-on", "never")
-    assert result.code == 0, result.err
-    return [f for d in json.loads(result.out)["documents"] for f in d["findings"]]
+    return json_findings(cli, *paths, select="languagetool")
 
 
 def test_matches_map_to_exact_positions_in_markdown_past_astral_characters(cli, tmp_path, server):

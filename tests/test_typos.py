@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import json
-
-from conftest import SEEDS, needs
+from conftest import SEEDS, json_findings, needs
 
 HEATH_SEED = "002_62c41b247a7a4074.txt"
 TYPO_CHECKS = "real-word-error,inconsistent-spelling,house-spelling"
 
 
 def findings(cli, *paths, select=TYPO_CHECKS, extra=()):
-    result = cli("check", *paths, "--select", select, "--format", "json", "--fail-on", "never", *extra)
-    assert result.code == 0, result.err
-    return [f for d in json.loads(result.out)["documents"] for f in d["findings"]]
+    return json_findings(cli, *paths, select=select, extra=extra)
 
 
 def write(tmp_path, name, text):
