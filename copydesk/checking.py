@@ -150,8 +150,9 @@ def collection_check(*, name: str, description: str, rules: Sequence[Rule],
 class CheckContext:
     """What a running check gets besides the story: its options and a finding factory.
 
-    A collection check may also put a summary of what it found in ``summary``
-    (a JSON-serialisable mapping); reports that can show it do.
+    A check may also put a summary of what it found in ``summary`` (a
+    JSON-serialisable mapping): a document check about the story, a collection
+    check about the run. Reports that can show it do.
     """
 
     def __init__(self, check: Check, options: Mapping[str, Any], severities: Mapping[str, str],

@@ -82,12 +82,12 @@ class Engine:
             if isinstance(item, sources.InputProblem):
                 report.problems.append(item)
                 continue
-            findings = self.check_document(item)
+            result = self.check_document(item)
             for collection in collections:
                 failure = collection.add(item)
                 if failure is not None:
-                    findings.append(failure)
-            report.results.append(DocumentResult(item, findings))
+                    result.findings.append(failure)
+            report.results.append(result)
         if collections:
             results = {}
             for result in report.results:
@@ -137,18 +137,21 @@ class Engine:
             yield sources.InputProblem(source.path, f"the {reader.name} reader failed: "
                                                     f"{type(error).__name__}: {error}")
 
-    def check_document(self, document: Document) -> list[Finding]:
-        findings: list[Finding] = []
+    def check_document(self, document: Document) -> DocumentResult:
+        result = DocumentResult(document)
         for active in self.checks:
             if active.check.scope != "document":
                 continue
+            context = active.context(document)
             try:
-                produced = list(active.check.function(document, active.context(document)))
+                produced = list(active.check.function(document, context))
             except Exception as error:
-                findings.append(_internal_error(active.check, document, error))
+                result.findings.append(_internal_error(active.check, document, error))
                 continue
-            findings.extend(f for f in produced if active.severities.get(f.rule, "off") != "off")
-        return findings
+            result.findings.extend(f for f in produced if active.severities.get(f.rule, "off") != "off")
+            if context.summary:
+                result.summaries[active.check.name] = context.summary
+        return result
 
 
 class _Collection:

@@ -29,6 +29,7 @@ BUILTIN_PLUGINS = (
     "copydesk.checks.duplicates",
     "copydesk.checks.duplicate_article",
     "copydesk.checks.dates",
+    "copydesk.checks.attribution",
     "copydesk.checks.languagetool",
 )
 

@@ -16,6 +16,9 @@ from copydesk.sources import InputProblem
 class DocumentResult:
     document: Document
     findings: list[Finding] = field(default_factory=list)
+    # What document checks say about the story as a whole, by check name
+    # (the attribution check's sourcing counts).
+    summaries: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass

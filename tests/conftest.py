@@ -60,6 +60,17 @@ def json_findings(cli, *paths, select: str, extra=()) -> list[dict]:
     return [f for d in json.loads(result.out)["documents"] for f in d["findings"]]
 
 
+def import_benchmark(name: str):
+    """A script of ``benchmarks/`` as a module, for tests that assert its accuracy figures."""
+    import importlib
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.pop(0)
+
+
 def run_process(*args: str, cwd: Path, env: dict | None = None, stdin: bytes | None = None) -> Run:
     """Run ``copydesk`` as a separate process, as a user or a git hook would."""
     environment = {**os.environ, **(env or {})}

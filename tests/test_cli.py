@@ -157,5 +157,7 @@ def test_readme_example_command_reports_each_format(tmp_path):
                for d in report["documents"] if d["findings"]}
     caption = "Residents queue outside the central library on Monday. (AP Photo/Dana Lee)"
     assert flagged == {"cms-export.jsonl": ["the the"], "council-budget.txt": [caption, "TT", "the the"],
-                       "election-night.html": ["would would"],
-                       "harbour-strike.md": ["the the", "Tuesday, Nov. 20"]}
+                       "election-night.html": ["Officials said", "would would"],
+                       "harbour-strike.md": ["the the", "Tuesday, Nov. 20",
+                                             "Container traffic through the port plummeted by a third "
+                                             "during the walkout."]}

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import sys
 from datetime import date
 
 import pytest
 
-from conftest import REPO, SEEDS, SHARED, json_findings, needs
+from conftest import SEEDS, SHARED, import_benchmark, json_findings, needs
 
 MEANTIME = SHARED / "corpus" / "meantime"
 
@@ -286,12 +285,7 @@ def test_an_unknown_house_style_is_a_config_error(cli, tmp_path):
 
 @needs(MEANTIME)
 def test_meantime_extraction_and_resolution_accuracy():
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    try:
-        import accuracy_dates
-    finally:
-        sys.path.pop(0)
-    scores = accuracy_dates.score()
+    scores = import_benchmark("accuracy_dates").score()
     assert scores.stories == 120
     assert scores.f1("calendar DATE") >= 0.9
     assert scores.value_accuracy("calendar DATE") >= 0.9

@@ -7,7 +7,7 @@ from typing import Any, TextIO
 
 from copydesk.formatters import Formatter
 from copydesk.hookspecs import hookimpl
-from copydesk.report import Report
+from copydesk.report import DocumentResult, Report
 
 REPORT_VERSION = 1
 
@@ -16,24 +16,28 @@ def report_dict(report: Report) -> dict[str, Any]:
     data = {
         "version": REPORT_VERSION,
         "tool": {"name": "copydesk", "version": report.tool_version},
-        "documents": [
-            {
-                "path": result.document.path,
-                "id": result.document.id,
-                "headline": result.document.headline,
-                "published": {
-                    "date": publication.date.isoformat() if publication.date else None,
-                    "source": publication.source,
-                },
-                "findings": [finding.to_dict() for finding in result.findings],
-            }
-            for result in report.results
-            for publication in [result.document.publication]
-        ],
+        "documents": [_document(result) for result in report.results],
         "summary": report.summary(),
     }
     if report.collections:
         data["collections"] = report.collections
+    return data
+
+
+def _document(result: DocumentResult) -> dict[str, Any]:
+    document, publication = result.document, result.document.publication
+    data = {
+        "path": document.path,
+        "id": document.id,
+        "headline": document.headline,
+        "published": {
+            "date": publication.date.isoformat() if publication.date else None,
+            "source": publication.source,
+        },
+        "findings": [finding.to_dict() for finding in result.findings],
+    }
+    if result.summaries:
+        data["summaries"] = result.summaries
     return data
 
 

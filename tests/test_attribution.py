@@ -1,0 +1,267 @@
+"""Attribution: unattributed claims and quotes, anonymous and vague sources, the sourcing summary."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import SEEDS, SHARED, import_benchmark, json_findings, needs
+
+POLNEAR = SHARED / "corpus" / "polnear-train"
+IRAQ = SEEDS / "000_ac87ea10dbb1d0c7.txt"
+SETTLERS = SEEDS / "003_5d32d3a7631451d8.txt"
+
+
+def findings(cli, *paths, select="attribution", extra=()):
+    return json_findings(cli, *paths, select=select, extra=extra)
+
+
+def story(tmp_path, *paragraphs, name="story.md", rules=None):
+    path = tmp_path / name
+    path.write_text("# A story\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    if rules:
+        (tmp_path / "copydesk.yaml").write_text(rules, encoding="utf-8")
+    return path
+
+
+def texts(found, rule):
+    return [f["text"] for f in found if f["rule"] == rule]
+
+
+def claims(cli, tmp_path, *paragraphs):
+    return texts(findings(cli, story(tmp_path, *paragraphs), select="unattributed-claim"), "unattributed-claim")
+
+
+# -- The seeds ----------------------------------------------------------------------------
+
+@needs(SEEDS)
+def test_iraqi_article_sources_are_reported_as_anonymous(cli):
+    found = [f for f in findings(cli, IRAQ, select="anonymous-source") if f["line"] < 40]
+    flagged = texts(found, "anonymous-source")
+    assert "Iraqi sources told" in flagged
+    assert any(t.startswith("A senior commander in an Iraqi faction") and t.endswith(" said") for t in flagged)
+    assert "The commander, who wished to remain anonymous, said" in flagged
+    granted = next(f for f in found if f["text"].startswith("The commander,"))
+    assert "wished to remain anonymous" in granted["message"]
+
+
+@needs(SEEDS)
+def test_no_unattributed_claim_on_sourced_seed_sentences(cli):
+    flagged = texts(findings(cli, SEEDS, select="unattributed-claim"), "unattributed-claim")
+    sourced = ["Asharq Al-Awsat", "the Treasury Department said", "World Health Organization says",
+               "UN health agency says", "Peace Now", "Hamoked", "Israeli Prison Service",
+               "That figure stood around 1,200", "Nearly half of attacks on health care"]
+    for sentence in flagged:
+        assert not any(source in sentence for source in sourced), sentence
+
+
+@needs(SEEDS)
+def test_settler_article_unattributed_claims(cli):
+    flagged = set(texts(findings(cli, SETTLERS, select="unattributed-claim"), "unattributed-claim"))
+    assert flagged == {
+        "Settlers are rarely arrested in the West Bank, where settler violence against Palestinians "
+        "has spiraled since the outbreak of the war Oct. 7.",
+        "In that time, attacks by Palestinian militants on settlers and within Israel have also grown "
+        "more common.",
+    }
+
+
+@needs(SEEDS)
+def test_sourcing_summary_counts_named_and_anonymous_attributions(cli):
+    result = cli("check", IRAQ, "--select", "attribution", "--format", "json", "--fail-on", "never")
+    documents = json.loads(result.out)["documents"]
+    iraq, sanctions = (d["summaries"]["attribution"] for d in documents)
+    assert iraq["anonymous"] > iraq["named"]
+    assert "Asharq Al-Awsat" in iraq["named_sources"]
+    assert sanctions["anonymous"] == 0 and sanctions["named"] >= 5
+    assert "the Treasury Department" in sanctions["named_sources"]
+
+
+# -- unattributed-claim ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence", [
+    "At least 40 people were killed in the raid, police said.",
+    "Police said at least 40 people were killed in the raid.",
+    "At least 40 people were killed in the raid, a police spokesman told Reuters.",
+    "According to the health ministry, at least 40 people were killed in the raid.",
+    "Data from the health ministry show at least 40 people were killed in the raid.",
+    "At least 40 people were killed in the raid, the ministry said in a statement.",
+    "The ministry confirmed that at least 40 people were killed in the raid.",
+    "The army denied that 40 people were killed in the raid.",
+    "He ruled out a ceasefire while 40 people were missing.",
+    "The death toll rose to 40 people, the ministry has said.",
+    "Police believe at least 40 people were killed in the raid.",
+])
+def test_reporting_expressions_attribute_a_claim(cli, tmp_path, sentence):
+    assert claims(cli, tmp_path, sentence) == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "At least 40 people were killed in the raid.",
+    "Unemployment reached 12% in the region.",
+    "Nearly half of the city's clinics have closed.",
+    "Crime has spiralled since the factory closed.",
+    "Violence has soared to new heights.",
+    "It is the highest rate anywhere in the country.",
+    "The militia committed war crimes in the village.",
+    "The government is preparing to raise taxes.",
+])
+def test_claims_without_attribution_are_reported(cli, tmp_path, sentence):
+    assert claims(cli, tmp_path, "The mayor opened the bridge on Monday.", sentence) == [sentence]
+
+
+@pytest.mark.parametrize("sentence", [
+    "The mayor opened the new bridge on Monday.",
+    "Shares in the firm rose 5% on Friday.",
+    "The dollar hit a record low against the euro.",
+    "The former chief executive was jailed for fraud in 2003.",
+    "United won 3-1 in the second half.",
+    "Did 40 people really die?",
+])
+def test_sentences_that_are_not_checkable_claims_or_are_public_data(cli, tmp_path, sentence):
+    assert claims(cli, tmp_path, sentence) == []
+
+
+def test_attribution_carries_to_a_continuing_sentence_but_not_a_new_claim(cli, tmp_path):
+    carried = "That figure stood around 1,200 just before the war."
+    new_claim = "In that time, attacks on settlers have also grown more common."
+    flagged = claims(cli, tmp_path,
+                     f"Israel holds 3,443 detainees, according to the prison service. {carried}",
+                     f"Violence has soared to new heights, according to Peace Now. {new_claim}")
+    assert flagged == [new_claim]
+
+
+def test_a_restated_figure_and_a_claim_backed_by_the_next_sentence_are_attributed(cli, tmp_path):
+    flagged = claims(
+        cli, tmp_path,
+        "The agency says nearly half of the attacks on clinics have been deadly.",
+        "Nearly half of attacks on clinics occurred in the past two months.",
+        "A growing number of patients are treated abroad. The ministry said 3,000 patients left last year.",
+        "A growing number of doctors have left the country.")
+    assert flagged == ["A growing number of doctors have left the country."]
+
+
+def test_headlines_captions_and_quotations_are_not_read_for_claims(cli, tmp_path):
+    path = tmp_path / "story.md"
+    path.write_text("# At least 40 people killed in raid\n\n"
+                    "![x](x.jpg)\n*At least 40 people were killed in the raid. (Reuters)*\n\n"
+                    "“At least 40 people were killed in the raid.” The words were painted on a wall.\n",
+                    encoding="utf-8")
+    assert texts(findings(cli, path, select="unattributed-claim"), "unattributed-claim") == []
+
+
+# -- unattributed-quote ---------------------------------------------------------------------
+
+def test_quotations_need_a_speaker_nearby(cli, tmp_path):
+    lonely = "“We will not give up the fight for this town.”"
+    path = story(tmp_path,
+                 "“We will rebuild every house on this street,” the mayor said.",
+                 "The council met on Tuesday. She called the plan “a betrayal of every tenant here.”",
+                 "The mayor spoke for an hour.",
+                 f"The crowd left at noon. {lonely}",
+                 "The vote is next week. Protesters called the cuts “cruel”, “sort of unfair” and "
+                 "waved copies of “The Lord of the Rings”.")
+    assert texts(findings(cli, path, select="unattributed-quote"), "unattributed-quote") == [lonely]
+
+
+def test_a_quotation_running_on_over_paragraphs_keeps_its_speaker(cli, tmp_path):
+    path = story(tmp_path,
+                 "The minister said: “We have done what we promised to do.",
+                 "“Every school in the county now has a nurse and a counsellor.”",
+                 "The session ended at noon.")
+    assert findings(cli, path, select="unattributed-quote") == []
+
+
+def test_min_quote_words_comes_from_rules_yaml(cli, tmp_path):
+    quote = "“Never again, never.”"
+    path = story(tmp_path, "The crowd gathered at noon.", f"Nobody moved. {quote}")
+    assert findings(cli, path, select="unattributed-quote") == []
+    rules = "checks:\n  attribution:\n    min_quote_words: 3\n"
+    (tmp_path / "copydesk.yaml").write_text(rules, encoding="utf-8")
+    assert texts(findings(cli, path, select="unattributed-quote"), "unattributed-quote") == [quote]
+
+
+# -- anonymous-source and vague-attribution -------------------------------------------------
+
+@pytest.mark.parametrize("sentence, source", [
+    ("Sources said the talks had failed.", "Sources said"),
+    ("A senior official said the talks had failed.", "A senior official said"),
+    ("US officials say the talks had failed.", "US officials say"),
+    ("The talks had failed, according to officials familiar with the matter.",
+     "according to officials familiar with the matter"),
+    ("A source close to the prime minister said the talks had failed.",
+     "A source close to the prime minister said"),
+    ("The diplomat, who spoke on condition of anonymity, said the talks had failed.",
+     "The diplomat, who spoke on condition of anonymity, said"),
+])
+def test_anonymous_sources(cli, tmp_path, sentence, source):
+    found = findings(cli, story(tmp_path, sentence), select="anonymous-source")
+    assert texts(found, "anonymous-source") == [source]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Official figures show the talks had failed.",
+    "Spokeswoman Haley Morris said the talks had failed.",
+    "Treasury official Jane Doe said the talks had failed.",
+    "The prime minister's official spokesman said the talks had failed.",
+])
+def test_named_sources_are_not_anonymous(cli, tmp_path, sentence):
+    assert findings(cli, story(tmp_path, sentence), select="anonymous-source") == []
+
+
+def test_an_anonymous_source_is_reported_once_but_counted_each_time(cli, tmp_path):
+    path = story(tmp_path, "Iraqi sources said the fighters had crossed the border.",
+                 "The sources said more would follow. They said the leaders were in Beirut.")
+    result = cli("check", path, "--select", "attribution", "--format", "json", "--fail-on", "never")
+    document = json.loads(result.out)["documents"][0]
+    assert texts(document["findings"], "anonymous-source") == ["Iraqi sources said"]
+    assert document["summaries"]["attribution"]["anonymous"] == 3
+
+
+@pytest.mark.parametrize("sentence, vague", [
+    ("Some say the plan will fail.", "Some say"),
+    ("Critics say the plan will fail.", "Critics say"),
+    ("It is believed the plan will fail.", "It is believed"),
+    ("The plan reportedly failed.", "reportedly"),
+    ("Many believe the plan will fail.", "Many believe"),
+    ("Experts say the plan will fail.", "Experts say"),
+])
+def test_vague_attributions(cli, tmp_path, sentence, vague):
+    found = findings(cli, story(tmp_path, sentence), select="vague-attribution")
+    assert [t.lower() for t in texts(found, "vague-attribution")] == [vague.lower()]
+
+
+def test_named_experts_are_not_vague(cli, tmp_path):
+    path = story(tmp_path, "Experts such as Jane Doe of Leeds University say the plan will fail.")
+    assert findings(cli, path, select="vague-attribution") == []
+
+
+def test_a_newsroom_adds_its_own_reporting_verb(cli, tmp_path):
+    sentence = "The committee opined that 40 people had been wrongly detained."
+    path = story(tmp_path, "The committee met on Monday.", sentence)
+    assert texts(findings(cli, path, select="unattributed-claim"), "unattributed-claim") == [sentence]
+    rules = "checks:\n  attribution:\n    reporting_verbs: [say/says/said/saying, opine]\n"
+    (tmp_path / "copydesk.yaml").write_text(rules, encoding="utf-8")
+    assert findings(cli, path, select="unattributed-claim") == []
+
+
+def test_positions_point_into_the_markdown_source(cli, tmp_path):
+    path = tmp_path / "story.md"
+    path.write_text("---\ntitle: Raid\n---\n\nThe town was quiet.\n\n*Police* say **at least 40 people**\n"
+                    "were killed. Critics say the raid was botched.\n", encoding="utf-8")
+    found = findings(cli, path, select="vague-attribution")
+    assert [(f["line"], f["column"], f["text"]) for f in found] == [(8, 14, "Critics say")]
+    source = path.read_text(encoding="utf-8")
+    assert source[found[0]["offset"]:found[0]["offset"] + found[0]["length"]] == "Critics say"
+
+
+# -- Accuracy against PolNeAR ---------------------------------------------------------------
+
+@needs(POLNEAR)
+def test_polnear_sentence_level_attribution_accuracy():
+    scores = import_benchmark("accuracy_attribution").score()
+    precision, recall = scores.attribution()
+    assert scores.articles == 840
+    assert precision >= 0.9
+    assert recall >= 0.85
