@@ -75,14 +75,10 @@ def _inflections(entry: str) -> list[str]:
     """The forms of a verb entry.
 
     "announce" is inflected (announces, announced, announcing); "say/says/said/saying"
-    lists every form it may take; "rule out" inflects its verb and keeps its particle,
-    as "go/goes/went/gone/going on" gives its particle to every form.
+    lists every form it may take; "rule out" inflects its verb and keeps its particle.
     """
     if "/" in entry:
-        *forms, last = entry.split("/")
-        last, _, particle = last.strip().partition(" ")
-        tail = f" {particle}" if particle else ""
-        return [form.strip() + tail for form in (*forms, last)]
+        return [form.strip() for form in entry.split("/")]
     verb, _, rest = entry.partition(" ")
     tail = f" {rest}" if rest else ""
     if verb.endswith(("s", "x", "z", "ch", "sh", "o")):
@@ -194,13 +190,14 @@ class Story:
             yield quotation
 
     def summary(self) -> dict[str, object]:
+        """Sourcing counts for the JSON report, and the first 20 named sources as written."""
         kinds = [a.kind for facts in self.sentences for a in facts.attributions]
         named = []
         for facts in self.sentences:
             for attribution in facts.attributions:
-                if attribution.kind == "named" and attribution.source is not None:
+                if attribution.kind == "named" and attribution.source is not None and not attribution.pronoun:
                     text = facts.block.text[slice(*attribution.source)]
-                    if text.lower() not in _PRONOUNS and text not in named:
+                    if text not in named:
                         named.append(text)
         return {"attributions": len(kinds), "named": kinds.count("named"),
                 "anonymous": kinds.count("anonymous"), "vague": kinds.count("vague"),
@@ -385,6 +382,7 @@ class Detector:
     # -- the story ----------------------------------------------------------------
 
     def read(self, document: Document) -> Story:
+        """Every sentence of the story's running copy with its attributions, and its quotations."""
         sentences: list[SentenceFacts] = []
         quotations: list[Quotation] = []
         for block in document.blocks:
@@ -494,12 +492,13 @@ class _Positions:
         return self._ends[2 * i + 1]
 
 
-def _inside(position: int, spans) -> bool:
+def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
     return any(start < position < end for start, end in spans)
 
 
 def _figure_key(text: str, span: tuple[int, int]) -> str:
-    """A figure and the word it counts: "half attacks", "65 attacks"; restating it needs no new source."""
+    """A figure and the word after it ("half of" + "attacks" in "half of the attacks"): the same
+    key in two sentences is one figure restated, which needs no new source."""
     figure = text[slice(*span)].lower().rstrip("%")
     following = re.match(r"(?:\s+(?:of|the|out|per|cent|percent|%|\d[\d,.]*|[a-z]+ly))*\s+(\w+)", text[span[1]:span[1] + 60])
     return f"{figure} {following.group(1).lower()}" if following else ""
