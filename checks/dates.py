@@ -146,6 +146,8 @@ def _calendar(ctx: CheckContext, mention: _Mention, publication: Publication) ->
             f"{_render_day(day)}{assumed} was a {actual}, not a {stated}.",
             mention.span,
             suggestions=[found.text.replace(stated, actual, 1)],
+            # Only a date that names its year is corrected unreviewed.
+            fixable=not mention.resolved.year_assumed,
         )
 
 

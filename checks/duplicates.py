@@ -47,6 +47,7 @@ def _repeats(ctx: CheckContext, rule: str, noun: str, blocks: list[Block]) -> It
             block.span,
             suggestions=[""],
             related=[ctx.location(first.span, message="first occurrence")],
+            fixable=True,
         )
 
 
@@ -98,6 +99,7 @@ def _residue(ctx: CheckContext, document: Document) -> Iterator[Finding]:
             f'"{block.text}" looks like scraping residue ({reason}); delete it.',
             block.span,
             suggestions=[""],
+            fixable=True,
         )
 
 

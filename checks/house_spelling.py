@@ -103,6 +103,7 @@ def house_spelling(document: Document, ctx: CheckContext) -> Iterator[Finding]:
                 f'House style: "{replacement}", not "{written}".',
                 block.source_span(start, end),
                 suggestions=[replacement],
+                fixable=True,
             )
 
 

@@ -176,14 +176,15 @@ class CheckContext:
     def finding(self, rule: str, message: str, at: tuple[int, int] | Location, *,
                 document: Document | None = None, document_id: str | None = None,
                 suggestions: Sequence[str] = (), related: Sequence[Location] = (),
-                severity: str | None = None) -> Finding:
+                severity: str | None = None, fixable: bool = False) -> Finding:
         """A finding of one of this check's rules.
 
         ``at`` is a source span of the story (character offsets), or a
         :class:`Location` made earlier (a collection check makes them while
         summarising, and names the story with ``document_id``). ``severity``
         can only lower the rule's effective severity ("near-identical" as a
-        warning under an error rule), never raise it.
+        warning under an error rule), never raise it. ``fixable`` says the
+        first suggestion is safe to apply without review (``--fix``).
         """
         if self.check.rule(rule) is None:
             raise ValueError(f"check {self.check.name!r} has no rule {rule!r}")
@@ -206,6 +207,7 @@ class CheckContext:
             suggestions=list(suggestions),
             related=list(related),
             document_id=document_id,
+            fixable=fixable and bool(suggestions),
         )
 
     def _current(self) -> Document:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import shutil
 import sys
 from typing import Sequence, TextIO
 
 from copydesk import __version__
+from copydesk.sources import write_atomically
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 FAIL_ON = ("error", "warning", "info", "never")
@@ -53,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="format of standard input: auto (default), text, markdown, html, json, jsonl")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                        help="colour in the text report (auto: on a terminal, unless NO_COLOR is set)")
+    fixes = check.add_mutually_exclusive_group()
+    fixes.add_argument("--fix", action="store_true",
+                       help="apply the fixes marked safe (duplicate captions, headlines and paragraphs, "
+                            "residue, house spellings, weekdays of dated days) to the files, then report what remains")
+    fixes.add_argument("--diff", action="store_true",
+                       help="print what --fix would change as a unified diff, and write nothing")
 
     listing = commands.add_parser("checks", help="list checks and their rules")
     listing.add_argument("--rules", metavar="FILE", help=rules_help)
@@ -121,10 +129,16 @@ def _check(args: argparse.Namespace) -> int:
     engine = Engine(registry, config, plan(registry, config, args.select, args.ignore),
                     published=args.published, stdin_format=args.stdin_format)
     report = engine.run(args.paths)
+    if args.diff:
+        return _print_diff(report)
+    if args.fix and _fix(report):
+        report = engine.run(args.paths)  # what remains, at its new positions
     for problem in report.problems:
         print(problem, file=sys.stderr)
     if args.output:
-        _write_atomically(args.output, lambda out: formatter.render(report, out, False))
+        rendered = io.StringIO()
+        formatter.render(report, rendered, False)
+        write_atomically(args.output, rendered.getvalue().encode("utf-8"))
     else:
         formatter.render(report, sys.stdout, _use_color(args.color, sys.stdout))
         sys.stdout.flush()
@@ -141,18 +155,41 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _write_atomically(path: str, write) -> None:
-    import tempfile
+def _print_diff(report) -> int:
+    """--diff: the unified diff of the safe fixes; exit 1 when there is one."""
+    from copydesk import fixing
 
-    folder = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".copydesk-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            write(out)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+    changed = False
+    for fix in fixing.plan(report):
+        if fix.refused:
+            print(f"{fix.path}: {fix.refused}", file=sys.stderr)
+        elif fix.changed:
+            sys.stdout.write(fix.diff())
+            changed = True
+    return EXIT_FINDINGS if changed else EXIT_OK
+
+
+def _fix(report) -> bool:
+    """--fix: write the safe fixes; whether any file changed."""
+    from copydesk import fixing
+
+    findings = files = 0
+    for fix in fixing.plan(report):
+        if fix.refused:
+            print(f"{fix.path}: {fix.refused}", file=sys.stderr)
+            continue
+        if not fix.changed:
+            continue
+        try:
+            fixing.write(fix)
+        except (OSError, ValueError) as error:
+            print(f"{fix.path}: not fixed: {error}", file=sys.stderr)
+            continue
+        findings += len(fix.applied)
+        files += 1
+    print(f"copydesk: fixed {findings} finding{'s' if findings != 1 else ''} in {files} "
+          f"file{'s' if files != 1 else ''}", file=sys.stderr)
+    return files > 0
 
 
 def _list_checks(args: argparse.Namespace) -> int:

@@ -16,7 +16,7 @@ from copydesk.document import Document, SourceText
 from copydesk.findings import INTERNAL_ERROR_RULE, Finding, Location
 from copydesk.plugins import Registry
 from copydesk.readers import Reader, ReaderError
-from copydesk.report import DocumentResult, Report
+from copydesk.report import DocumentResult, Report, RuleInfo
 from copydesk import sources
 
 
@@ -76,7 +76,9 @@ class Engine:
         self.reader_options = config.reader_options()
 
     def run(self, paths: Iterable[str]) -> Report:
-        report = Report()
+        report = Report(rules={
+            rule.id: RuleInfo(rule.id, active.check.name, rule.description, active.severities[rule.id])
+            for active in self.checks for rule in active.check.rules if active.severities[rule.id] != "off"})
         collections = [_Collection(active) for active in self.checks if active.check.scope == "collection"]
         for item in self.documents(paths):
             if isinstance(item, sources.InputProblem):

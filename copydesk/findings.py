@@ -60,6 +60,8 @@ class Finding:
     related: list[Location] = field(default_factory=list)
     # Which story of the file: collection checks report on many at once.
     document_id: str = ""
+    # The first suggestion is safe to apply unreviewed (``copydesk check --fix``).
+    fixable: bool = False
 
     @property
     def path(self) -> str:
@@ -99,5 +101,6 @@ class Finding:
             "length": loc.length,
             "text": loc.text,
             "suggestions": list(self.suggestions),
+            "fixable": self.fixable,
             "related": [r.to_dict() for r in self.related],
         }

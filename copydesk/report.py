@@ -21,9 +21,21 @@ class DocumentResult:
     summaries: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class RuleInfo:
+    """A rule that ran, as reports describe it (SARIF lists every rule with its help)."""
+
+    id: str
+    check: str
+    description: str
+    severity: str
+
+
 @dataclass
 class Report:
     results: list[DocumentResult] = field(default_factory=list)
+    # The rules that ran, by id, in the order the checks declare them.
+    rules: dict[str, RuleInfo] = field(default_factory=dict)
     problems: list[InputProblem] = field(default_factory=list)
     # What collection checks say about the run as a whole, by check name.
     collections: dict[str, dict[str, Any]] = field(default_factory=dict)

@@ -105,3 +105,24 @@ def decode(path: str, data: bytes) -> Loaded:
     note = InputProblem(path, f"not valid UTF-8 (byte 0x{data[bad]:02x} on line {line}); read as {name}",
                         fatal=False)
     return SourceText(path, text, encoding), note
+
+
+def write_atomically(path: str, data: bytes) -> None:
+    """Replace ``path`` by ``data`` all at once: a temporary file beside it, renamed over it.
+
+    A reader never sees half a file, and a failure leaves the old one. An
+    existing file keeps its permissions.
+    """
+    import tempfile
+
+    folder = os.path.dirname(os.path.abspath(path))
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".copydesk-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        if os.path.exists(path):
+            os.chmod(temporary, os.stat(path).st_mode & 0o7777)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise

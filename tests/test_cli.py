@@ -117,7 +117,8 @@ def test_json_report_matches_its_schema_and_the_readme_shape(cli, story, tmp_pat
     assert finding == {
         "check": "repeated-word", "rule": "repeated-word", "severity": "warning",
         "message": 'Repeated word "the".', "line": 3, "column": 16, "end_line": 3, "end_column": 23,
-        "offset": 25, "length": 7, "text": "the the", "suggestions": ["the"], "related": [],
+        "offset": 25, "length": 7, "text": "the the", "suggestions": ["the"], "fixable": False,
+        "related": [],
     }
     assert STORY[25:32] == "the the"
     assert report["summary"] == {"documents": 1, "findings": 1,

@@ -44,9 +44,10 @@ def _finding(result: DocumentResult, finding: Finding, out: TextIO, color: bool)
     out.write(f"  {_paint(gutter, 'dim', color)} | {shown}\n")
     carets = "^" * max(1, min(width, len(shown) - caret_at))
     out.write(f"  {' ' * len(gutter)} | {' ' * caret_at}{_paint(carets, finding.severity, color)}\n")
-    for suggestion in finding.suggestions[:3]:
-        out.write(f"  {' ' * len(gutter)} = suggestion: {suggestion!r}\n" if suggestion
-                  else f"  {' ' * len(gutter)} = suggestion: delete it\n")
+    for number, suggestion in enumerate(finding.suggestions[:3]):
+        fixable = " (--fix applies it)" if finding.fixable and number == 0 else ""
+        shown = repr(suggestion) if suggestion else "delete it"
+        out.write(f"  {' ' * len(gutter)} = suggestion: {shown}{fixable}\n")
     for related in finding.related[:5]:
         label = related.message or "see also"
         out.write(f"  {' ' * len(gutter)} = {label}: {related.path}:{related.line}:{related.column}\n")
@@ -70,8 +71,10 @@ def render_text(report: Report, out: TextIO, color: bool) -> None:
     docs = f"{summary['documents']} document{'s' if summary['documents'] != 1 else ''}"
     if total:
         errors, warnings = counts["error"], counts["warning"]
+        fixable = sum(finding.fixable for finding in report.findings)
         out.write(f"{total} {noun} in {flagged} of {docs} ({errors} error{'s' if errors != 1 else ''}, "
-                  f"{warnings} warning{'s' if warnings != 1 else ''}, {counts['info']} info)\n")
+                  f"{warnings} warning{'s' if warnings != 1 else ''}, {counts['info']} info)"
+                  f"{f'; {fixable} fixable with --fix' if fixable else ''}\n")
     else:
         out.write(f"No findings in {docs}.\n")
 
