@@ -55,6 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="format of standard input: auto (default), text, markdown, html, json, jsonl")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                        help="colour in the text report (auto: on a terminal, unless NO_COLOR is set)")
+    check.add_argument("--report-unused-suppressions", action="store_true",
+                       help="report copydesk-disable comments and ignore entries that suppressed nothing")
     fixes = check.add_mutually_exclusive_group()
     fixes.add_argument("--fix", action="store_true",
                        help="apply the fixes marked safe (duplicate captions, headlines and paragraphs, "
@@ -127,7 +129,8 @@ def _check(args: argparse.Namespace) -> int:
         raise UsageError(f"unknown --stdin-format {args.stdin_format!r} "
                          f"(known: auto, {', '.join(registry.readers)})")
     engine = Engine(registry, config, plan(registry, config, args.select, args.ignore),
-                    published=args.published, stdin_format=args.stdin_format)
+                    published=args.published, stdin_format=args.stdin_format,
+                    report_unused_suppressions=args.report_unused_suppressions)
     report = engine.run(args.paths)
     if args.diff:
         return _print_diff(report)

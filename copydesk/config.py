@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 USER_CONFIG_NAMES = ("copydesk.yaml", ".copydesk.yaml")
 DEFAULT_RULES = "rules.yaml"
-_TOP_LEVEL = ("version", "files", "readers", "checks")
+_TOP_LEVEL = ("version", "files", "readers", "checks", "ignore")
 _CHECK_KEYS = ("enabled", "rules")
 _SEVERITY_VALUES = (*SEVERITIES, "off")
 
@@ -164,6 +164,10 @@ class Config:
     def options(self, check: Check) -> dict[str, Any]:
         return _options_of(check.options, self._check_section(check.name))
 
+    def ignore(self) -> list[Any]:
+        """The ``ignore:`` entries: findings never reported (path glob, rule, text, reason)."""
+        return list(self.data.get("ignore") or [])
+
     def validate(self, registry: Registry) -> None:
         """Raise ConfigError for anything the checks and readers would not understand."""
         data = self.data
@@ -196,11 +200,31 @@ class Config:
                 if severity not in _SEVERITY_VALUES:
                     raise _error(rules, rule_id, f"severity of {rule_id!r} must be one of "
                                                  f"{', '.join(_SEVERITY_VALUES)}, not {severity!r}")
+        _validate_ignore(data, registry)
         files = data.get("files") or YamlMapping()
         _expect_keys(files, ("max_size_mb",), "key under 'files'")
         if "max_size_mb" in files and (isinstance(files["max_size_mb"], bool)
                                        or not isinstance(files["max_size_mb"], (int, float))):
             raise _error(files, "max_size_mb", "'max_size_mb' must be a number")
+
+
+def _validate_ignore(data: YamlMapping, registry: Registry) -> None:
+    entries = data.get("ignore")
+    if entries is None:
+        return
+    if not isinstance(entries, list):
+        raise _error(data, "ignore", "'ignore' must be a list of {path, rule, text, reason} entries")
+    names = set(registry.checks) | set(registry.rule_owners())
+    for entry in entries:
+        if not isinstance(entry, YamlMapping):
+            raise _error(data, "ignore", "each 'ignore' entry must be a mapping with path, rule and reason")
+        _expect_keys(entry, ("path", "rule", "text", "reason"), "key of an 'ignore' entry")
+        for key in ("path", "rule", "reason"):
+            if not isinstance(entry.get(key), str) or not entry[key].strip():
+                raise _error(entry, key if key in entry else "path",
+                             f"an 'ignore' entry needs '{key}' (a non-empty string)")
+        if entry["rule"] not in names:
+            raise _error(entry, "rule", f"unknown check or rule {entry['rule']!r} in 'ignore'")
 
 
 def _options_of(declared: Iterable[Option], section: Mapping[str, Any]) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from copydesk.findings import INTERNAL_ERROR_RULE, Finding, Location
 from copydesk.plugins import Registry
 from copydesk.readers import Reader, ReaderError
 from copydesk.report import DocumentResult, Report, RuleInfo
-from copydesk import sources
+from copydesk import sources, suppression
 
 
 class UsageError(Exception):
@@ -67,13 +67,15 @@ def plan(registry: Registry, config: Config, select: Sequence[str] = (),
 
 class Engine:
     def __init__(self, registry: Registry, config: Config, checks: list[ActiveCheck], *,
-                 published: str | None = None, stdin_format: str = "auto") -> None:
+                 published: str | None = None, stdin_format: str = "auto",
+                 report_unused_suppressions: bool = False) -> None:
         self.registry = registry
         self.config = config
         self.checks = checks
         self.published = published
         self.stdin_format = stdin_format
         self.reader_options = config.reader_options()
+        self.report_unused_suppressions = report_unused_suppressions
 
     def run(self, paths: Iterable[str]) -> Report:
         report = Report(rules={
@@ -96,9 +98,43 @@ class Engine:
                 results.setdefault(result.document.id, result)
             for collection in collections:
                 collection.finish(report, results)
+        self._suppress(report)
         for result in report.results:
             result.findings.sort(key=Finding.sort_key)
         return report
+
+    def _suppress(self, report: Report) -> None:
+        """Drop the findings that suppression comments and ``ignore:`` entries cover."""
+        entries = suppression.ignore_entries(self.config.ignore())
+        comments: dict[str, list[suppression.Suppression]] = {}
+        owner: dict[str, DocumentResult] = {}
+        for result in report.results:
+            source = result.document.source
+            if source.path not in comments:
+                comments[source.path] = suppression.from_comments(source)
+                owner[source.path] = result
+            kept = []
+            for finding in result.findings:
+                covering = [s for s in comments.get(finding.path, ()) if s.covers(finding)] + \
+                    [entry for entry in entries if entry.covers(finding)]
+                for cover in covering:
+                    cover.used += 1
+                if not covering:
+                    kept.append(finding)
+            result.findings = kept
+        if not self.report_unused_suppressions:
+            return
+        for path, found in comments.items():
+            for unused in (s for s in found if not s.used):
+                owner[path].findings.append(suppression.unused_finding(unused, owner[path].document.id))
+                report.rules.setdefault(suppression.UNUSED_RULE, RuleInfo(
+                    suppression.UNUSED_RULE, "suppressions", "A suppression comment that suppressed nothing.",
+                    "warning"))
+        for entry in entries:
+            if not entry.used:
+                report.problems.append(sources.InputProblem(
+                    entry.where, f"this ignore entry ({entry.rule} in {entry.path}) suppressed nothing; "
+                                 "remove it", fatal=False))
 
     def documents(self, paths: Iterable[str]) -> Iterator[Document | sources.InputProblem]:
         max_bytes = self.config.max_file_bytes()
