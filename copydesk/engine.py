@@ -124,14 +124,16 @@ class Engine:
             result.findings = kept
         if not self.report_unused_suppressions:
             return
+        # A suppression of a rule that did not run (--select, a disabled check) may still be needed.
+        ran = set(report.rules) | {rule.check for rule in report.rules.values()}
         for path, found in comments.items():
-            for unused in (s for s in found if not s.used):
+            for unused in (s for s in found if not s.used and s.names <= ran):
                 owner[path].findings.append(suppression.unused_finding(unused, owner[path].document.id))
                 report.rules.setdefault(suppression.UNUSED_RULE, RuleInfo(
                     suppression.UNUSED_RULE, "suppressions", "A suppression comment that suppressed nothing.",
                     "warning"))
         for entry in entries:
-            if not entry.used:
+            if not entry.used and entry.rule in ran:
                 report.problems.append(sources.InputProblem(
                     entry.where, f"this ignore entry ({entry.rule} in {entry.path}) suppressed nothing; "
                                  "remove it", fatal=False))
