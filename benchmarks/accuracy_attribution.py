@@ -70,7 +70,6 @@ SPEECH_ACTS = frozenset("""
     interview interviewed remarks statement statements letter memo speech testimony announcement
     declined decline refuse refused refuses
     """.split())
-_NON_SPEECH_CUE = re.compile(r"^[\W\s]*$")
 
 
 @dataclass
@@ -113,7 +112,7 @@ def _is_speech(cue: str, after: str) -> bool:
 
 def _setup():
     from copydesk.config import load_config
-    from copydesk.engine import Engine, plan
+    from copydesk.engine import plan
     from copydesk.plugins import load_registry
 
     registry = load_registry()

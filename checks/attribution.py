@@ -251,14 +251,14 @@ class Detector:
         for match in self.phrases.finditer(lowered):
             if _inside(match.start(), quotations):
                 continue
-            sentence = sentences[bisect_right(starts, match.start()) - 1]
             start, end = match.span()
+            index = bisect_right(starts, start) - 1
             if match.group("vague"):
                 attribution = Attribution((start, end), "speech", "vague")
             else:
-                attribution = self._with_source(text, sentence, start, end, "speech",
+                attribution = self._with_source(text, sentences[index], start, end, "speech",
                                                 after=match.group().startswith("according"))
-            found[bisect_right(starts, start) - 1].append(attribution)
+            found[index].append(attribution)
             taken.append((start - 1, end))
         acts = self.acts
         positions: _Positions | None = None

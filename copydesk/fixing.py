@@ -18,9 +18,8 @@ from dataclasses import dataclass, field
 from copydesk.document import SourceText
 from copydesk.findings import Finding
 from copydesk.report import Report
-from copydesk.sources import write_atomically
+from copydesk.sources import BYTE_ORDER_MARKS, write_atomically
 
-_BOMS = {"utf-8": b"\xef\xbb\xbf"}
 
 
 @dataclass
@@ -140,9 +139,8 @@ def write(fix: FileFix) -> None:
     (the file changed since it was read, or its encoding had to be guessed)."""
     with open(fix.path, "rb") as handle:
         data = handle.read()
-    bom = _BOMS.get(fix.encoding, b"")
-    if not (bom and data.startswith(bom)):
-        bom = b""
-    if bom + fix.original.encode(fix.encoding) != data:
+    encoded = fix.original.encode(fix.encoding)
+    bom = data[:len(data) - len(encoded)]
+    if not data.endswith(encoded) or bom and bom not in BYTE_ORDER_MARKS:
         raise ValueError(f"its bytes changed since it was read, or do not round-trip through {fix.encoding}")
     write_atomically(fix.path, bom + fix.fixed.encode(fix.encoding))

@@ -15,6 +15,8 @@ _SKIPPED_DIRS = {"node_modules", "__pycache__", "venv", "site-packages"}
 # UTF-32 first: its little-endian mark begins with UTF-16's.
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
          (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+# Every byte-order mark decode() strips before the text (UTF-8's by "utf-8-sig").
+BYTE_ORDER_MARKS = frozenset({codecs.BOM_UTF8, *(bom for bom, _ in _BOMS)})
 
 
 @dataclass(frozen=True)

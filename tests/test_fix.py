@@ -102,3 +102,12 @@ def test_json_marks_what_fix_applies(cli, tmp_path):
     result = cli("check", story, "--format", "json", "--fail-on", "never")
     marks = {f["rule"]: f["fixable"] for d in json.loads(result.out)["documents"] for f in d["findings"]}
     assert marks == {"duplicate-caption": True, "repeated-word": False}
+
+
+def test_a_byte_order_mark_and_its_encoding_are_kept(cli, tmp_path):
+    text = "Headline\n\nA pic. (AFP)\nA pic. (AFP)\n\nThe vote was held.\n"
+    for name, encoding, bom in (("utf8.txt", "utf-8", b"\xef\xbb\xbf"), ("utf16.txt", "utf-16-le", b"\xff\xfe")):
+        story = tmp_path / name
+        story.write_bytes(bom + text.encode(encoding))
+        cli("check", story, "--fix", "--fail-on", "never")
+        assert story.read_bytes() == bom + text.replace("A pic. (AFP)\n", "", 1).encode(encoding)
