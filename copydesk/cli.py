@@ -39,7 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules_help = "house rules file (default: copydesk.yaml or .copydesk.yaml here or above)"
     check = commands.add_parser("check", help="check stories and report findings")
-    check.add_argument("paths", nargs="+", metavar="PATH", help="files, folders (recursive) or - for stdin")
+    check.add_argument("paths", nargs="*", metavar="PATH",
+                       help="files, folders (recursive) or - for stdin; with --changed, the changed files by default")
     check.add_argument("--format", default="text", help="report format: text (default), json, …")
     check.add_argument("--output", metavar="FILE", help="write the report to FILE")
     check.add_argument("--rules", metavar="FILE", help=rules_help)
@@ -57,6 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="colour in the text report (auto: on a terminal, unless NO_COLOR is set)")
     check.add_argument("--report-unused-suppressions", action="store_true",
                        help="report copydesk-disable comments and ignore entries that suppressed nothing")
+    check.add_argument("--baseline", metavar="FILE",
+                       help="report only findings not in this baseline (written by --write-baseline)")
+    check.add_argument("--write-baseline", metavar="FILE",
+                       help="write every finding to FILE as the accepted baseline, and report nothing")
+    check.add_argument("--changed", nargs="?", const="", metavar="REV",
+                       help="report only findings on lines changed since REV (default: the staged changes)")
     fixes = check.add_mutually_exclusive_group()
     fixes.add_argument("--fix", action="store_true",
                        help="apply the fixes marked safe (duplicate captions, headlines and paragraphs, "
@@ -82,6 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
+    from copydesk.baseline import BaselineError
     from copydesk.config import ConfigError
     from copydesk.engine import UsageError
 
@@ -89,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         commands = {"check": _check, "checks": _list_checks, "rules": _print_rules,
                     "languagetool": _languagetool}
         return commands[args.command](args)
-    except (ConfigError, UsageError) as error:
+    except (ConfigError, UsageError, BaselineError) as error:
         print(f"copydesk: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -128,14 +136,36 @@ def _check(args: argparse.Namespace) -> int:
     if args.stdin_format != "auto" and args.stdin_format not in registry.readers:
         raise UsageError(f"unknown --stdin-format {args.stdin_format!r} "
                          f"(known: auto, {', '.join(registry.readers)})")
+    paths, changed = _changed(args, registry)
     engine = Engine(registry, config, plan(registry, config, args.select, args.ignore),
                     published=args.published, stdin_format=args.stdin_format,
-                    report_unused_suppressions=args.report_unused_suppressions)
-    report = engine.run(args.paths)
+                    report_unused_suppressions=args.report_unused_suppressions,
+                    skip_files=[name for name in (args.baseline, args.write_baseline) if name])
+
+    def run():
+        report = engine.run(paths)
+        if changed is not None:
+            from copydesk.changes import keep_changed
+
+            _say_dropped(keep_changed(report, changed), "on unchanged lines")
+        if args.baseline and not args.write_baseline:
+            from copydesk.baseline import subtract
+
+            _say_dropped(subtract(report, args.baseline), f"accepted by the baseline {args.baseline}")
+        return report
+
+    report = run()
+    if args.write_baseline:
+        from copydesk.baseline import write
+
+        written = write(report, args.write_baseline)
+        print(f"copydesk: wrote {written} finding{'s' if written != 1 else ''} to the baseline "
+              f"{args.write_baseline}", file=sys.stderr)
+        return EXIT_USAGE if any(problem.fatal for problem in report.problems) else EXIT_OK
     if args.diff:
         return _print_diff(report)
     if args.fix and _fix(report):
-        report = engine.run(args.paths)  # what remains, at its new positions
+        report = run()  # what remains, at its new positions
     for problem in report.problems:
         print(problem, file=sys.stderr)
     if args.output:
@@ -156,6 +186,40 @@ def _check(args: argparse.Namespace) -> int:
         if any(SEVERITY_RANK[finding.severity] <= threshold for finding in findings):
             return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _changed(args: argparse.Namespace, registry) -> tuple[list[str], dict | None]:
+    """The paths to check and, with --changed, the changed lines by real path."""
+    from copydesk.engine import UsageError
+
+    paths = list(args.paths)
+    if args.changed is None:
+        if not paths:
+            raise UsageError("no PATH given: name files, folders or - for standard input")
+        return paths, None
+    from copydesk import changes
+
+    revision = args.changed
+    # argparse gives "--changed stories/" the folder as REV: a path that is not a revision is a path.
+    if revision and not changes.is_revision(revision):
+        if not os.path.exists(revision):
+            raise UsageError(f"--changed {revision}: neither a git revision nor a path")
+        paths.insert(0, revision)
+        revision = changes.STAGED
+    try:
+        changed = changes.changed_lines(revision)
+    except changes.ChangesError as error:
+        raise UsageError(str(error)) from None
+    if not paths:
+        extensions = tuple(registry.extensions())
+        paths = sorted(os.path.relpath(path) for path in changed
+                       if path.lower().endswith(extensions) and os.path.isfile(path))
+    return paths, changed
+
+
+def _say_dropped(count: int, why: str) -> None:
+    if count:
+        print(f"copydesk: {count} finding{'s' if count != 1 else ''} {why} not shown", file=sys.stderr)
 
 
 def _print_diff(report) -> int:

@@ -6,6 +6,7 @@ becomes an ``internal-error`` finding naming the check.
 
 from __future__ import annotations
 
+import os
 import traceback
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Sequence
@@ -68,7 +69,7 @@ def plan(registry: Registry, config: Config, select: Sequence[str] = (),
 class Engine:
     def __init__(self, registry: Registry, config: Config, checks: list[ActiveCheck], *,
                  published: str | None = None, stdin_format: str = "auto",
-                 report_unused_suppressions: bool = False) -> None:
+                 report_unused_suppressions: bool = False, skip_files: Iterable[str] = ()) -> None:
         self.registry = registry
         self.config = config
         self.checks = checks
@@ -76,6 +77,8 @@ class Engine:
         self.stdin_format = stdin_format
         self.reader_options = config.reader_options()
         self.report_unused_suppressions = report_unused_suppressions
+        # copydesk's own files inside a checked folder (a baseline) are not copy.
+        self.skip_files = {os.path.realpath(path) for path in skip_files}
 
     def run(self, paths: Iterable[str]) -> Report:
         report = Report(rules={
@@ -143,6 +146,8 @@ class Engine:
         for path in sources.expand(paths, self.registry.extensions()):
             if isinstance(path, sources.InputProblem):
                 yield path
+                continue
+            if self.skip_files and os.path.realpath(path) in self.skip_files:
                 continue
             source, problem = sources.load(path, max_bytes)
             if problem is not None:

@@ -25,6 +25,7 @@ BUILTIN_PLUGINS = (
     "copydesk.formatters.sarif",
     "copydesk.formatters.github",
     "copydesk.formatters.csv",
+    "copydesk.formatters.html",
     "copydesk.checks.repeated_word",
     "copydesk.checks.real_word",
     "copydesk.checks.inconsistent_spelling",

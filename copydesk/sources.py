@@ -113,7 +113,8 @@ def write_atomically(path: str, data: bytes) -> None:
     """Replace ``path`` by ``data`` all at once: a temporary file beside it, renamed over it.
 
     A reader never sees half a file, and a failure leaves the old one. An
-    existing file keeps its permissions.
+    existing file keeps its permissions; a new one gets what the umask allows,
+    as with a plain ``open`` (not the temporary file's owner-only mode).
     """
     import tempfile
 
@@ -124,6 +125,10 @@ def write_atomically(path: str, data: bytes) -> None:
             out.write(data)
         if os.path.exists(path):
             os.chmod(temporary, os.stat(path).st_mode & 0o7777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, path)
     except BaseException:
         os.unlink(temporary)
