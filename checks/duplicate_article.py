@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 _SEED = 1
+MAX_RELATED = 10  # copies listed with each finding; the cluster in the JSON summary lists them all
 _WORD_HASHES_MAX = 2_000_000
 
 
@@ -156,7 +157,9 @@ def duplicate_article(summaries: list[ArticleSummary], ctx: CheckContext) -> Ite
     for members in clusters:
         first = summaries[members[0]]
         identical = all(summaries[i].digest == first.digest for i in members)
-        lowest = min(similarity(summaries[i], summaries[j]) for i in members for j in members if i < j)
+        # Against the first copy only: clusters of hundreds of copies (a wire story syndicated across an
+        # archive) would otherwise cost a comparison per pair.
+        lowest = min(similarity(first, summaries[i]) for i in members[1:])
         described.append({"documents": [summaries[i].document_id for i in members],
                           "identical": identical, "similarity": round(lowest, 3)})
         for i in members[1:]:
@@ -171,7 +174,7 @@ def duplicate_article(summaries: list[ArticleSummary], ctx: CheckContext) -> Ite
                 summary.location,
                 document_id=summary.document_id,
                 related=[_related(summaries[j], "first copy" if j == members[0] else "another copy")
-                         for j in members if j != i],
+                         for j in members[:MAX_RELATED + 1] if j != i][:MAX_RELATED],
             )
     if clusters:
         ctx.summary["clusters"] = described

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 import shutil
 import sys
+import time
 from typing import Sequence, TextIO
 
 from copydesk import __version__
@@ -29,6 +31,19 @@ def _date(value: str) -> str:
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {value!r}") from None
 
 
+def _rule_options(command: argparse.ArgumentParser, rules_help: str, fail_on: str) -> None:
+    """The options check and audit share: which rules run, and when the exit code says so."""
+    command.add_argument("--rules", metavar="FILE", help=rules_help)
+    command.add_argument("--select", type=_names, default=[], metavar="RULE_OR_CHECK,…",
+                         help="run only these checks or rules")
+    command.add_argument("--ignore", type=_names, default=[], metavar="RULE_OR_CHECK,…",
+                         help="skip these checks or rules")
+    command.add_argument("--fail-on", choices=FAIL_ON, default=fail_on,
+                         help=f"exit 1 when a finding is at least this severe (default: {fail_on})")
+    command.add_argument("--published", type=_date, metavar="YYYY-MM-DD",
+                         help="publication date for stories whose metadata has none")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="copydesk",
@@ -43,15 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="files, folders (recursive) or - for stdin; with --changed, the changed files by default")
     check.add_argument("--format", default="text", help="report format: text (default), json, …")
     check.add_argument("--output", metavar="FILE", help="write the report to FILE")
-    check.add_argument("--rules", metavar="FILE", help=rules_help)
-    check.add_argument("--select", type=_names, default=[], metavar="RULE_OR_CHECK,…",
-                       help="run only these checks or rules")
-    check.add_argument("--ignore", type=_names, default=[], metavar="RULE_OR_CHECK,…",
-                       help="skip these checks or rules")
-    check.add_argument("--fail-on", choices=FAIL_ON, default="error",
-                       help="exit 1 when a finding is at least this severe (default: error)")
-    check.add_argument("--published", type=_date, metavar="YYYY-MM-DD",
-                       help="publication date for stories whose metadata has none")
+    _rule_options(check, rules_help, fail_on="error")
     check.add_argument("--stdin-format", default="auto", metavar="FORMAT",
                        help="format of standard input: auto (default), text, markdown, html, json, jsonl")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
@@ -70,6 +77,27 @@ def build_parser() -> argparse.ArgumentParser:
                             "residue, house spellings, weekdays of dated days) to the files, then report what remains")
     fixes.add_argument("--diff", action="store_true",
                        help="print what --fix would change as a unified diff, and write nothing")
+
+    audit = commands.add_parser(
+        "audit", help="audit a whole archive: streamed, parallel, cached; findings as JSONL or CSV")
+    audit.add_argument("paths", nargs="+", metavar="PATH",
+                       help="files, folders, glob patterns; .gz/.bz2/.zip, JSONL/CSV dumps and WARC files too")
+    audit.add_argument("--format", choices=("jsonl", "csv"), default="jsonl",
+                       help="one finding per line (jsonl, default) or per row (csv)")
+    audit.add_argument("--output", metavar="FILE", help="write the findings to FILE (default: standard output)")
+    audit.add_argument("--dashboard", metavar="FOLDER",
+                       help="write an HTML dashboard (index.html, and a report for each story it links)")
+    _rule_options(audit, rules_help, fail_on="never")
+    audit.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1, metavar="N",
+                       help="worker processes (default: one per CPU core)")
+    audit.add_argument("--engine", choices=("local", "dask"), default="local",
+                       help="local processes (default) or a dask.distributed cluster (--scheduler)")
+    audit.add_argument("--scheduler", metavar="ADDRESS", help="the dask scheduler, e.g. tcp://10.0.0.5:8786")
+    audit.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
+    audit.add_argument("--cache-dir", metavar="FOLDER",
+                       help="the result cache (default: $XDG_CACHE_HOME/copydesk or ~/.cache/copydesk)")
+    audit.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
+                       help="a progress bar on standard error (auto: when it is a terminal)")
 
     listing = commands.add_parser("checks", help="list checks and their rules")
     listing.add_argument("--rules", metavar="FILE", help=rules_help)
@@ -94,7 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from copydesk.engine import UsageError
 
     try:
-        commands = {"check": _check, "checks": _list_checks, "rules": _print_rules,
+        commands = {"check": _check, "audit": _audit, "checks": _list_checks, "rules": _print_rules,
                     "languagetool": _languagetool}
         return commands[args.command](args)
     except (ConfigError, UsageError, BaselineError) as error:
@@ -186,6 +214,96 @@ def _check(args: argparse.Namespace) -> int:
         if any(SEVERITY_RANK[finding.severity] <= threshold for finding in findings):
             return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _audit(args: argparse.Namespace) -> int:
+    import csv
+
+    from copydesk import audit
+    from copydesk.engine import UsageError
+    from copydesk.findings import SEVERITY_RANK
+    from copydesk.formatters.csv import COLUMNS, row
+
+    if args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    if args.engine == "dask" and not args.scheduler:
+        raise UsageError("--engine dask needs --scheduler ADDRESS")
+    registry, config = _setup(args)
+    settings = audit.Settings(args.rules, tuple(args.select), tuple(args.ignore), args.published)
+    audit.engine_for(settings, registry, config)  # a bad --select fails here, before any worker starts
+    cache = audit.Cache(None if args.no_cache else args.cache_dir or audit.default_cache_folder())
+    executor = audit.DaskExecutor(args.scheduler) if args.engine == "dask" else audit.local_executor(args.jobs)
+    workers = executor.workers if args.engine == "dask" else args.jobs
+    dashboard = None
+    if args.dashboard:
+        from copydesk.dashboard import Dashboard
+
+        dashboard = Dashboard(args.paths, settings)
+    out = open(args.output + ".partial", "w", encoding="utf-8", newline="") if args.output else sys.stdout
+    threshold = SEVERITY_RANK.get(args.fail_on, -1)
+    failed = False
+    if args.format == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(COLUMNS)
+
+    def emit(finding) -> None:
+        nonlocal failed
+        failed = failed or SEVERITY_RANK[finding.severity] <= threshold
+        if args.format == "csv":
+            writer.writerow(row(finding))
+        else:
+            out.write(json.dumps({"path": finding.path, "document": finding.document_id, **finding.to_dict()},
+                                 ensure_ascii=False) + "\n")
+        if dashboard:
+            dashboard.add_finding(finding)
+
+    show = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
+    progress = audit.progress_display(show)
+    started = time.perf_counter()
+    counts = {"stories": 0, "findings": 0, "words": 0}
+
+    def on_unit(result) -> None:
+        for problem in result.problems:
+            print(problem, file=sys.stderr)
+        for story in result.stories:
+            counts["stories"] += 1
+            counts["words"] += story.words
+            counts["findings"] += len(story.findings)
+            for finding in story.findings:
+                emit(finding)
+        if dashboard:
+            dashboard.add_unit(result)
+        if progress:
+            rate = counts["words"] / max(time.perf_counter() - started, 1e-9)
+            progress.update(task, status=f"{counts['stories']:,} stories, {counts['findings']:,} findings, "
+                                         f"{rate:,.0f} words/s")
+
+    try:
+        if progress:
+            progress.start()
+            task = progress.add_task("audit", total=None, status="starting")
+        outcome = audit.run(args.paths, settings, executor=executor, window=workers * 4, cache=cache,
+                            on_unit=on_unit, on_collection_finding=emit)
+    finally:
+        if progress:
+            progress.stop()
+        executor.shutdown()
+        cache.close()
+        if args.output:
+            out.close()
+    if args.output:
+        os.replace(args.output + ".partial", args.output)
+    else:
+        sys.stdout.flush()
+    elapsed = time.perf_counter() - started
+    if dashboard:
+        dashboard.write(args.dashboard, outcome)
+    print(f"copydesk: audited {outcome.stories:,} stories ({outcome.words:,} words) in {elapsed:.1f} s: "
+          f"{outcome.findings:,} findings, {len(outcome.problems)} input problems; "
+          f"{outcome.from_cache:,} of {outcome.units:,} units from the cache", file=sys.stderr)
+    if any(problem.fatal for problem in outcome.problems):
+        return EXIT_USAGE
+    return EXIT_FINDINGS if failed else EXIT_OK
 
 
 def _changed(args: argparse.Namespace, registry) -> tuple[list[str], dict | None]:

@@ -26,18 +26,25 @@ from copydesk.dates import DateMention, Publication
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 
 class SourceText:
-    """The decoded contents of one input file, shared by every document read from it."""
+    """The decoded contents of one input file, shared by every document read from it.
 
-    __slots__ = ("path", "text", "encoding", "_line_starts")
+    ``first_line`` is the file line the text starts on: an archive audit reads a
+    huge JSONL or CSV file in chunks of records, and positions still count from
+    the top of the file.
+    """
 
-    def __init__(self, path: str, text: str, encoding: str = "utf-8") -> None:
+    __slots__ = ("path", "text", "encoding", "first_line", "_line_starts")
+
+    def __init__(self, path: str, text: str, encoding: str = "utf-8", first_line: int = 1) -> None:
         self.path = path
         self.text = text
         self.encoding = encoding
+        self.first_line = first_line
         self._line_starts: list[int] | None = None
 
     @property
     def line_starts(self) -> list[int]:
+        """Offsets of the lines of this text (index 0: line ``first_line``)."""
         if self._line_starts is None:
             self._line_starts = [0] + [m.end() for m in _LINE_BREAK.finditer(self.text)]
         return self._line_starts
@@ -46,17 +53,22 @@ class SourceText:
         """1-based (line, column) of a 0-based character offset."""
         starts = self.line_starts
         index = bisect_right(starts, offset) - 1
-        return index + 1, offset - starts[index] + 1
+        return index + self.first_line, offset - starts[index] + 1
 
     def line_text(self, line: int) -> str:
         """The text of a 1-based line, without its line break."""
         starts = self.line_starts
-        start = starts[line - 1]
-        end = starts[line] if line < len(starts) else len(self.text)
+        index = line - self.first_line
+        start = starts[index]
+        end = starts[index + 1] if index + 1 < len(starts) else len(self.text)
         return self.text[start:end].rstrip("\r\n")
 
     def offset_of_line(self, line: int) -> int:
-        return self.line_starts[line - 1]
+        return self.line_starts[line - self.first_line]
+
+    @property
+    def last_line(self) -> int:
+        return self.first_line + len(self.line_starts) - 1
 
 
 class OffsetMap:

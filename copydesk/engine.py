@@ -101,12 +101,12 @@ class Engine:
                 results.setdefault(result.document.id, result)
             for collection in collections:
                 collection.finish(report, results)
-        self._suppress(report)
+        self.suppress(report)
         for result in report.results:
             result.findings.sort(key=Finding.sort_key)
         return report
 
-    def _suppress(self, report: Report) -> None:
+    def suppress(self, report: Report) -> None:
         """Drop the findings that suppression comments and ``ignore:`` entries cover."""
         entries = suppression.ignore_entries(self.config.ignore())
         comments: dict[str, list[suppression.Suppression]] = {}
@@ -153,7 +153,7 @@ class Engine:
             if problem is not None:
                 yield problem
             if source is not None:
-                yield from self._read(source, self._reader(path, source))
+                yield from self.read(source, self._reader(path, source))
 
     def _reader(self, path: str, source: SourceText) -> Reader:
         readers = self.registry.readers
@@ -166,7 +166,7 @@ class Engine:
             return readers["text"]
         return self.registry.reader_for(path) or readers["text"]
 
-    def _read(self, source: SourceText, reader: Reader) -> Iterator[Document | sources.InputProblem]:
+    def read(self, source: SourceText, reader: Reader) -> Iterator[Document | sources.InputProblem]:
         try:
             for item in reader.read(source, self.reader_options):
                 if isinstance(item, ReaderError):
@@ -191,7 +191,7 @@ class Engine:
             try:
                 produced = list(active.check.function(document, context))
             except Exception as error:
-                result.findings.append(_internal_error(active.check, document, error))
+                result.findings.append(internal_error(active.check, document, error))
                 continue
             result.findings.extend(f for f in produced if active.severities.get(f.rule, "off") != "off")
             if context.summary:
@@ -213,7 +213,7 @@ class _Collection:
         try:
             self.summaries.append(self.active.check.summarise(document, self.active.context(document)))
         except Exception as error:
-            return _internal_error(self.active.check, document, error)
+            return internal_error(self.active.check, document, error)
         return None
 
     def finish(self, report: Report, results: dict[str, DocumentResult]) -> None:
@@ -223,7 +223,7 @@ class _Collection:
         try:
             produced = list(self.active.check.function(self.summaries, self.context))
         except Exception as error:
-            results[self.first.id].findings.append(_internal_error(self.active.check, self.first, error))
+            results[self.first.id].findings.append(internal_error(self.active.check, self.first, error))
             return
         for finding in produced:
             if self.active.severities.get(finding.rule, "off") != "off":
@@ -239,7 +239,7 @@ def _problem(source: SourceText, error: ReaderError) -> sources.InputProblem:
     return sources.InputProblem(source.path, error.message, line, column)
 
 
-def _internal_error(check: Check, document: Document, error: Exception) -> Finding:
+def internal_error(check: Check, document: Document, error: Exception) -> Finding:
     frame = traceback.extract_tb(error.__traceback__)[-1]
     start = document.blocks[0].start if document.blocks else 0
     line, column = document.source.position(start)

@@ -31,6 +31,12 @@ class Location:
     text: str = ""
     message: str = ""
 
+    def __reduce__(self) -> tuple:
+        # Plain constructor arguments: archive audits pickle millions of these (workers, the cache),
+        # and the dataclass default for slotted classes goes through Python code per field.
+        return (Location, (self.path, self.offset, self.length, self.line, self.column, self.end_line,
+                           self.end_column, self.text, self.message))
+
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "path": self.path,
@@ -82,6 +88,10 @@ class Finding:
     @property
     def text(self) -> str:
         return self.location.text
+
+    def __reduce__(self) -> tuple:
+        return (Finding, (self.check, self.rule, self.severity, self.message, self.location, self.suggestions,
+                          self.related, self.document_id, self.fixable))
 
     def sort_key(self) -> tuple[int, int, str, str]:
         return (self.location.offset, self.location.length, self.rule, self.message)

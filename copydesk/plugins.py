@@ -20,6 +20,7 @@ BUILTIN_PLUGINS = (
     "copydesk.readers.markdown",
     "copydesk.readers.html",
     "copydesk.readers.cms_json",
+    "copydesk.readers.csv_records",
     "copydesk.formatters.text",
     "copydesk.formatters.json",
     "copydesk.formatters.sarif",

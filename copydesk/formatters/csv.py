@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from typing import TextIO
 
+from copydesk.findings import Finding
 from copydesk.formatters import Formatter
 from copydesk.hookspecs import hookimpl
 from copydesk.report import Report
@@ -13,15 +14,19 @@ COLUMNS = ("path", "document", "line", "column", "end_line", "end_column", "offs
            "severity", "check", "rule", "message", "text", "suggestions")
 
 
+def row(finding: Finding) -> tuple:
+    """A finding as a row of COLUMNS (``copydesk audit --format csv`` writes the same rows)."""
+    location = finding.location
+    return (location.path, finding.document_id, location.line, location.column,
+            location.end_line, location.end_column, location.offset, location.length,
+            finding.severity, finding.check, finding.rule, finding.message, location.text,
+            " | ".join(repr(s) if s else "(delete)" for s in finding.suggestions))
+
+
 def render_csv(report: Report, out: TextIO, color: bool) -> None:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
-    for finding in report.findings:
-        location = finding.location
-        writer.writerow((location.path, finding.document_id, location.line, location.column,
-                         location.end_line, location.end_column, location.offset, location.length,
-                         finding.severity, finding.check, finding.rule, finding.message, location.text,
-                         " | ".join(repr(s) if s else "(delete)" for s in finding.suggestions)))
+    writer.writerows(row(finding) for finding in report.findings)
 
 
 @hookimpl

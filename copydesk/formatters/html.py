@@ -181,11 +181,10 @@ def _copy(result: DocumentResult, start: int, end: int, story: int, numbers: dic
     findings = {numbers[id(f)]: f for f in result.findings}
     spans = [(f.location.offset, min(f.location.offset + f.location.length, len(text)), number)
              for number, f in findings.items()]
-    line_starts = source.line_starts
     line = source.position(start)[0]
     out.append('<div class="copy" role="region" aria-label="Copy">')
     while True:
-        line_start = line_starts[line - 1]
+        line_start = source.offset_of_line(line)
         content_end = min(line_start + len(source.line_text(line)), end)
         here = [span for span in spans if span[0] <= content_end and span[1] >= line_start]
         pieces = []
@@ -197,7 +196,7 @@ def _copy(result: DocumentResult, start: int, end: int, story: int, numbers: dic
         out.append(f'<div class="line" id="d{story}-L{line}"><span class="no">{line}</span>'
                    f'<span class="tx">{"".join(pieces)}</span></div>')
         line += 1
-        if line > len(line_starts) or line_starts[line - 1] >= end:
+        if line > source.last_line or source.offset_of_line(line) >= end:
             break
     out.append("</div>")
 

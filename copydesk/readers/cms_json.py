@@ -69,9 +69,11 @@ def _captions(value: Any, field: str) -> list[Block]:
     return blocks
 
 
-def _document(source: SourceText, doc_id: str, record: Any, options: Mapping[str, Any],
-              offset: int) -> Document | ReaderError:
-    fields = options.get("json", {}).get("fields", {})
+def record_document(source: SourceText, doc_id: str, record: Any, options: Mapping[str, Any],
+                    offset: int, fields: Mapping[str, str] | None = None, fmt: str = "json"
+                    ) -> Document | ReaderError:
+    """The story in one record (a JSON object, a CSV row) whose strings know their file spans."""
+    fields = options.get("json", {}).get("fields", {}) if fields is None else fields
     if not isinstance(record, dict):
         return ReaderError(f"{doc_id}: expected a JSON object, found {type(record).__name__}", offset)
     body_field = fields.get("body", "body")
@@ -98,7 +100,7 @@ def _document(source: SourceText, doc_id: str, record: Any, options: Mapping[str
         url=text_of("url"),
         id=text_of("id"),
     )
-    return Document(source, doc_id, "json", blocks, metadata)
+    return Document(source, doc_id, fmt, blocks, metadata)
 
 
 def read_json(source: SourceText, options: Mapping[str, Any]) -> ReadOutput:
@@ -113,12 +115,12 @@ def read_json(source: SourceText, options: Mapping[str, Any]) -> ReadOutput:
     for record, doc_id in zip(records, document_ids(source.path, len(records))):
         offset = min((v.raw_start for v in record.values() if isinstance(v, JsonString)), default=0) \
             if isinstance(record, dict) else 0
-        yield _document(source, doc_id, record, options, offset)
+        yield record_document(source, doc_id, record, options, offset)
 
 
 def read_jsonl(source: SourceText, options: Mapping[str, Any]) -> ReadOutput:
     text = source.text
-    for number, line in enumerate(_LINE.finditer(text), start=1):
+    for number, line in enumerate(_LINE.finditer(text), start=source.first_line):
         start, end = line.span()
         if not text[start:end].strip():
             continue
@@ -128,7 +130,7 @@ def read_jsonl(source: SourceText, options: Mapping[str, Any]) -> ReadOutput:
         except JsonError as error:
             yield ReaderError(f"line {number}: malformed JSON: {error.message}", error.offset)
             continue
-        yield _document(source, doc_id, record, options, start)
+        yield record_document(source, doc_id, record, options, start)
 
 
 def looks_like_json(text: str) -> bool:

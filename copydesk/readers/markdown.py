@@ -222,7 +222,7 @@ def read_markdown(source: SourceText, options: Mapping[str, Any]) -> ReadOutput:
             after_image = has_image and all(b.kind == "caption" for b in new_blocks)
         elif token.type == "html_block":
             start = source.offset_of_line(token.map[0] + 1)
-            end = source.offset_of_line(token.map[1] + 1) if token.map[1] < len(source.line_starts) else len(source.text)
+            end = source.offset_of_line(token.map[1] + 1) if token.map[1] < source.last_line else len(source.text)
             content = html_reader.extract(source.text[start:end])
             new_blocks = html_reader.to_blocks(content, OffsetMap.shifted(start))
             after_image = False

@@ -1,0 +1,189 @@
+"""What an archive audit reads: folders, globs, compressed files, ZIP archives, record dumps and WARC files,
+cut into *units* small enough to check on any core and to cache.
+
+A unit is the bytes of one file, one ZIP member, one WARC response, or a chunk of
+consecutive records of a JSONL or CSV dump (with the line it starts on, so
+positions still count from the top of the dump). Units are produced lazily, one
+at a time, so memory does not grow with the archive.
+"""
+
+from __future__ import annotations
+
+import bz2
+import glob
+import gzip
+import io
+import os
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO
+
+from copydesk.sources import InputProblem, expand
+
+COMPRESSED = {".gz": gzip.open, ".bz2": bz2.open}
+RECORD_FORMATS = (".jsonl", ".ndjson", ".csv")
+WARC = (".warc", ".arc")
+ARCHIVE_EXTENSIONS = (*COMPRESSED, ".zip", *WARC)
+
+
+@dataclass
+class Unit:
+    """Bytes to check as one source text; ``name`` is the path findings report."""
+
+    name: str
+    data: bytes
+    reader_path: str  # the name whose extension picks the reader (without .gz/.bz2)
+    first_line: int = 1
+    first_offset: int = 0  # characters before ``data`` in the decoded file, for reported offsets
+    header: tuple[str, ...] = ()  # a CSV chunk's column names
+    url: str | None = None  # a WARC response's target URI
+    notes: list[str] = field(default_factory=list)
+
+
+def _inner(name: str) -> tuple[str, str | None]:
+    """(name without a compression suffix, the suffix or None)."""
+    lowered = name.lower()
+    for suffix in COMPRESSED:
+        if lowered.endswith(suffix):
+            return name[: -len(suffix)], suffix
+    return name, None
+
+
+def files(paths: Iterable[str], extensions: Iterable[str]) -> Iterator[str | InputProblem]:
+    """Files named, found in folders (for readable or archive extensions), or matched by glob patterns."""
+    known = tuple(extensions)
+    wanted = (*known, *RECORD_FORMATS, *WARC, ".zip",
+              *(ext + suffix for ext in (*known, *RECORD_FORMATS, *WARC) for suffix in COMPRESSED))
+    for path in paths:
+        if not os.path.exists(path) and glob.has_magic(path):
+            matches = sorted(glob.glob(path, recursive=True))
+            if not matches:
+                yield InputProblem(path, "no file matches this pattern")
+            yield from expand(matches, wanted)
+        else:
+            yield from expand([path], wanted)
+
+
+def units(paths: Iterable[str], extensions: Iterable[str], *, max_bytes: int,
+          records_per_unit: int) -> Iterator[Unit | InputProblem]:
+    for path in files(paths, extensions):
+        if isinstance(path, InputProblem):
+            yield path
+            continue
+        inner, suffix = _inner(path)
+        try:
+            if path.lower().endswith(".zip"):
+                yield from _zip(path, max_bytes, records_per_unit)
+            else:
+                opener = COMPRESSED[suffix] if suffix and not _is_warc(inner) else open
+                with opener(path, "rb") as stream:
+                    yield from _stream(path, inner, stream, max_bytes, records_per_unit)
+        except (OSError, EOFError, zipfile.BadZipFile, ValueError) as error:
+            yield InputProblem(path, f"cannot read this archive: {error}")
+
+
+def _zip(path: str, max_bytes: int, records_per_unit: int) -> Iterator[Unit | InputProblem]:
+    with zipfile.ZipFile(path) as archive:
+        for member in archive.infolist():
+            if member.is_dir() or os.path.basename(member.filename).startswith("."):
+                continue
+            name = f"{path}!/{member.filename}"
+            inner, suffix = _inner(member.filename)
+            with archive.open(member) as raw:
+                stream = COMPRESSED[suffix](raw) if suffix and not _is_warc(inner) else raw
+                yield from _stream(name, inner, stream, max_bytes, records_per_unit)
+
+
+def _is_warc(name: str) -> bool:
+    # warcio reads a .warc.gz itself, record by record, and so survives a damaged record.
+    return name.lower().endswith(WARC)
+
+
+def _stream(name: str, inner: str, stream: IO[bytes], max_bytes: int,
+            records_per_unit: int) -> Iterator[Unit | InputProblem]:
+    lowered = inner.lower()
+    if lowered.endswith(RECORD_FORMATS):
+        yield from _records(name, inner, stream, records_per_unit, csv=lowered.endswith(".csv"))
+    elif _is_warc(lowered):
+        yield from _warc(name, stream, max_bytes)
+    else:
+        data = stream.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            yield InputProblem(name, f"larger than the {max_bytes:,}-byte limit (max_file_bytes); not checked")
+        else:
+            yield Unit(name, data, inner)
+
+
+def _records(name: str, inner: str, stream: IO[bytes], per_unit: int, csv: bool) -> Iterator[Unit | InputProblem]:
+    """Chunks of whole records; a line that is not UTF-8 is reported and left blank, keeping line numbers."""
+    lines = io.BufferedReader(stream) if not isinstance(stream, io.BufferedIOBase) else stream
+    header: tuple[str, ...] = ()
+    chunk: list[bytes] = []
+    records = 0
+    first_line = line_number = 1
+    first_offset = offset = 0
+    open_quote = False  # inside a quoted CSV cell that spans lines
+    for raw in lines:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            yield InputProblem(name, f"not valid UTF-8 (byte 0x{raw[error.start]:02x} at column "
+                                     f"{len(raw[:error.start].decode('utf-8', 'replace')) + 1}); record skipped",
+                               line_number)
+            text = "\n"
+            raw = b"\n"
+        if csv and line_number == 1:
+            header = _csv_header(text)
+            first_line, first_offset = 2, len(text)
+            line_number, offset = 2, len(text)
+            continue
+        chunk.append(raw)
+        line_number += 1
+        offset += len(text)
+        if csv:
+            open_quote ^= text.count('"') % 2 == 1
+        if not open_quote:
+            records += 1
+            if records >= per_unit:
+                yield Unit(name, b"".join(chunk), inner, first_line, first_offset, header)
+                chunk, records = [], 0
+                first_line, first_offset = line_number, offset
+    if chunk:
+        yield Unit(name, b"".join(chunk), inner, first_line, first_offset, header)
+
+
+def _csv_header(line: str) -> tuple[str, ...]:
+    import csv
+
+    return tuple(next(csv.reader([line]), []))
+
+
+def _warc(name: str, stream: IO[bytes], max_bytes: int) -> Iterator[Unit | InputProblem]:
+    try:
+        from warcio.archiveiterator import ArchiveIterator
+        from warcio.exceptions import ArchiveLoadFailed
+    except ImportError:
+        yield InputProblem(name, "reading WARC files needs warcio: pip install 'copydesk[archives]'")
+        return
+    number = 0
+    try:
+        for record in ArchiveIterator(stream):
+            number += 1
+            if record.rec_type != "response" or record.http_headers is None:
+                continue
+            content_type = (record.http_headers.get_header("Content-Type") or "").lower()
+            if "html" not in content_type:
+                continue
+            url = record.rec_headers.get_header("WARC-Target-URI")
+            try:
+                data = record.content_stream().read(max_bytes + 1)
+            except Exception as error:  # a damaged record (bad chunking, truncated gzip member)
+                yield InputProblem(f"{name}#{number}", f"record {number} ({url}) cannot be read: {error}")
+                continue
+            if len(data) > max_bytes:
+                yield InputProblem(f"{name}#{number}", f"record {number} ({url}) is larger than the limit")
+                continue
+            yield Unit(f"{name}#{number}", data, "page.html", url=url)
+    except ArchiveLoadFailed as error:
+        yield InputProblem(name, f"record {number + 1}: not a valid WARC record ({error}); the rest is skipped")

@@ -1,0 +1,388 @@
+"""``copydesk audit``: the same checks over a whole archive, streamed, in parallel, cached.
+
+The main process walks the archive (:mod:`copydesk.archive`) and hands *units*
+to workers — local processes, or a dask.distributed cluster — at most a few per
+worker at a time, so memory stays flat however large the archive. Each worker
+builds the engine once and returns, per unit, compact results: the findings, a
+line of figures per story, and the small summaries collection checks need.
+Results are taken in archive order, so any number of jobs gives the same output
+in the same order. Each unit's result is cached under a hash of its bytes, its
+name, the effective rules and the copydesk version: an unchanged archive is
+re-audited from the cache, and a killed audit resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import pickle
+import sqlite3
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from copydesk import __version__
+from copydesk.archive import Unit, units
+from copydesk.document import Document
+from copydesk.findings import Finding, Location
+from copydesk.report import DocumentResult, Report
+from copydesk.sources import InputProblem, decode
+
+RECORDS_PER_UNIT = 200  # JSONL/CSV records per unit: big enough to amortise, small enough to spread
+CACHE_FILE = "audit-v1.sqlite"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a worker needs to build the same engine as the main process (picklable)."""
+
+    rules: str | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    published: str | None = None
+
+
+@dataclass
+class Story:
+    """One story's outcome: its findings and the figures a dashboard needs."""
+
+    id: str
+    path: str
+    headline: str | None
+    published: str | None  # YYYY-MM-DD when known
+    words: int
+    findings: list[Finding]
+
+
+@dataclass
+class UnitResult:
+    name: str
+    stories: list[Story] = field(default_factory=list)
+    problems: list[InputProblem] = field(default_factory=list)
+    # Collection checks' summaries of each story, by check name (duplicate-article's MinHash signatures).
+    collected: dict[str, list[Any]] = field(default_factory=dict)
+
+
+_ENGINES: dict[Settings, Any] = {}
+
+
+def engine_for(settings: Settings, registry=None, config=None):
+    """The engine for ``settings``, built once per process (from ``registry`` and ``config`` when the
+    caller has loaded them already)."""
+    engine = _ENGINES.get(settings)
+    if engine is None:
+        from copydesk.config import load_config
+        from copydesk.engine import Engine, plan
+        from copydesk.plugins import load_registry
+
+        if registry is None or config is None:
+            registry = load_registry()
+            config = load_config(settings.rules)
+            config.validate(registry)
+        engine = _ENGINES[settings] = Engine(registry, config, plan(registry, config, settings.select,
+                                                                    settings.ignore),
+                                             published=settings.published)
+    return engine
+
+
+def fingerprint(settings: Settings) -> str:
+    """A digest of everything that decides the findings besides the copy: rules in effect and version."""
+    from copydesk.config import plain
+
+    engine = engine_for(settings)
+    effective = {
+        "version": __version__,
+        "checks": [[active.check.name, plain(active.options), active.severities] for active in engine.checks],
+        "readers": plain(engine.reader_options),
+        "ignore": plain(engine.config.ignore()),
+        "published": settings.published,
+        "max_bytes": engine.config.max_file_bytes(),
+    }
+    return hashlib.sha256(json.dumps(effective, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _reader(engine, unit: Unit):
+    from copydesk.readers import Reader
+
+    if unit.header:
+        from copydesk.readers.csv_records import read_rows
+
+        return Reader("csv", (), lambda source, options: read_rows(source, options, unit.header))
+    return engine.registry.reader_for(unit.reader_path) or engine.registry.readers["text"]
+
+
+def check_unit(settings: Settings, unit: Unit) -> UnitResult:
+    """Read and check one unit: what a worker does."""
+    from copydesk.engine import internal_error
+
+    engine = engine_for(settings)
+    result = UnitResult(unit.name)
+    source, problem = decode(unit.name, unit.data)
+    if problem is not None:
+        result.problems.append(_shift_problem(problem, unit))
+    if source is None:
+        return result
+    source.first_line = unit.first_line
+    collections = [active for active in engine.checks if active.check.scope == "collection"]
+    checked = Report()
+    for item in engine.read(source, _reader(engine, unit)):
+        if isinstance(item, InputProblem):
+            result.problems.append(item)
+            continue
+        if unit.url and not item.metadata.url:
+            item.metadata.url = unit.url
+        checked.results.append(engine.check_document(item))
+        for active in collections:
+            summaries = result.collected.setdefault(active.check.name, [])
+            try:
+                summaries.append(_shift(active.check.summarise(item, active.context(item)), unit.first_offset))
+            except Exception as error:  # as in a plain check: the other checks' findings are kept
+                checked.results[-1].findings.append(internal_error(active.check, item, error))
+    engine.suppress(checked)
+    for document_result in checked.results:
+        result.stories.append(_story(document_result, unit.first_offset))
+    return result
+
+
+def _story(result: DocumentResult, shift: int) -> Story:
+    document: Document = result.document
+    findings = sorted(result.findings, key=Finding.sort_key)
+    published = document.publication.date
+    return Story(document.id, document.path, document.headline, published.isoformat() if published else None,
+                 sum(len(block.words) for block in document.blocks), [_shift(f, shift) for f in findings])
+
+
+def _shift(item: Any, shift: int) -> Any:
+    """Offsets counted from the top of the file for a unit that starts further down (a chunk of records)."""
+    if not shift:
+        return item
+    if isinstance(item, Location):
+        return dataclasses.replace(item, offset=item.offset + shift)
+    if isinstance(item, Finding):
+        return dataclasses.replace(item, location=_shift(item.location, shift),
+                                   related=[_shift(r, shift) for r in item.related])
+    if dataclasses.is_dataclass(item) and isinstance(getattr(item, "location", None), Location):
+        return dataclasses.replace(item, location=_shift(item.location, shift))
+    return item
+
+
+def _shift_problem(problem: InputProblem, unit: Unit) -> InputProblem:
+    if problem.line is None or unit.first_line == 1:
+        return problem
+    return dataclasses.replace(problem, line=problem.line + unit.first_line - 1)
+
+
+class Cache:
+    """Unit results by content hash, in one SQLite file; committed every few seconds so a killed audit
+    keeps what it had done."""
+
+    def __init__(self, folder: str | None) -> None:
+        self.connection = None
+        self.hits = self.misses = 0
+        if folder is None:
+            return
+        os.makedirs(folder, exist_ok=True)
+        self.connection = sqlite3.connect(os.path.join(folder, CACHE_FILE), timeout=30)
+        self.connection.execute("PRAGMA journal_mode=WAL")
+        self.connection.execute("CREATE TABLE IF NOT EXISTS units (key TEXT PRIMARY KEY, value BLOB)")
+        self.last_commit = time.monotonic()
+
+    @staticmethod
+    def key(prefix: str, unit: Unit) -> str:
+        digest = hashlib.sha256(prefix.encode())
+        for part in (unit.name, unit.reader_path, str(unit.first_line), str(unit.first_offset),
+                     "\x1f".join(unit.header), unit.url or ""):
+            digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
+        digest.update(unit.data)
+        return digest.hexdigest()
+
+    def get(self, key: str) -> Any:
+        if self.connection is None:
+            return None
+        row = self.connection.execute("SELECT value FROM units WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        return pickle.loads(row[0])
+
+    def put(self, key: str, value: Any) -> None:
+        if self.connection is None:
+            return
+        blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        self.connection.execute("INSERT OR REPLACE INTO units VALUES (?, ?)", (key, blob))
+        if time.monotonic() - self.last_commit > 2:
+            self.connection.commit()
+            self.last_commit = time.monotonic()
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.commit()
+            self.connection.close()
+
+
+def default_cache_folder() -> str:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "copydesk")
+
+
+class _Inline:
+    """An executor that runs each task when its result is asked for (--jobs 1)."""
+
+    class _Task:
+        def __init__(self, function: Callable, args: tuple) -> None:
+            self.function, self.args = function, args
+
+        def result(self) -> Any:
+            return self.function(*self.args)
+
+    def submit(self, function: Callable, *args: Any) -> Any:
+        return _Inline._Task(function, args)
+
+    def shutdown(self) -> None:
+        pass
+
+
+def local_executor(jobs: int):
+    if jobs <= 1:
+        return _Inline()
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # fork: workers start at once with the parent's imports (spawn would re-import everything per worker).
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
+
+
+class DaskExecutor:
+    """Units submitted to a dask.distributed scheduler; ``copydesk`` must be installed on its workers."""
+
+    def __init__(self, address: str) -> None:
+        try:
+            from distributed import Client
+        except ImportError:
+            from copydesk.engine import UsageError
+
+            raise UsageError("--engine dask needs dask.distributed: pip install 'copydesk[dask]'") from None
+        self.client = Client(address, set_as_default=False)
+        self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
+
+    def submit(self, function: Callable, *args: Any) -> Any:
+        return self.client.submit(function, *args, pure=False)
+
+    def shutdown(self) -> None:
+        self.client.close()
+
+
+@dataclass
+class Outcome:
+    """What a finished audit hands to its outputs."""
+
+    stories: int = 0
+    words: int = 0
+    findings: int = 0
+    problems: list[InputProblem] = field(default_factory=list)
+    collections: dict[str, dict[str, Any]] = field(default_factory=dict)
+    from_cache: int = 0
+    units: int = 0
+
+
+def run(paths: Iterable[str], settings: Settings, *, executor, window: int, cache: Cache,
+        on_unit: Callable[[UnitResult], None], on_collection_finding: Callable[[Finding], None]) -> Outcome:
+    """Audit ``paths``; ``on_unit`` receives each unit's result in archive order, then
+    ``on_collection_finding`` each finding of the collection checks."""
+    engine = engine_for(settings)
+    prefix = fingerprint(settings)
+    collected: dict[str, list[Any]] = {}
+    outcome = Outcome()
+    pending: deque[tuple[str, Any, bool]] = deque()
+    run_digest = hashlib.sha256(prefix.encode())
+
+    def take() -> None:
+        key, future, cached = pending.popleft()
+        result = future if cached else future.result()
+        if not cached:
+            cache.put(key, result)
+        outcome.units += 1
+        outcome.from_cache += cached
+        outcome.stories += len(result.stories)
+        outcome.words += sum(story.words for story in result.stories)
+        outcome.findings += sum(len(story.findings) for story in result.stories)
+        outcome.problems.extend(result.problems)
+        for name, summaries in result.collected.items():
+            collected.setdefault(name, []).extend(summaries)
+        on_unit(result)
+
+    items = units(paths, engine.registry.extensions(), max_bytes=engine.config.max_file_bytes(),
+                  records_per_unit=RECORDS_PER_UNIT)
+    for item in items:
+        if isinstance(item, InputProblem):
+            while pending:  # keep problems in archive order with the units around them
+                take()
+            outcome.problems.append(item)
+            on_unit(UnitResult(item.path, problems=[item]))
+            continue
+        key = Cache.key(prefix, item)
+        run_digest.update(key.encode())
+        hit = cache.get(key)
+        pending.append((key, hit, True) if hit is not None else (key, executor.submit(check_unit, settings, item),
+                                                                 False))
+        while len(pending) > window or (pending and pending[0][2]):
+            take()
+    while pending:
+        take()
+    _collections(engine, collected, cache, run_digest.hexdigest(), outcome, on_collection_finding)
+    return outcome
+
+
+def _collections(engine, collected: dict[str, list[Any]], cache: Cache, key: str, outcome: Outcome,
+                 emit: Callable[[Finding], None]) -> None:
+    """Run the collection checks over every story's summary (cached for an unchanged archive)."""
+    done = cache.get(key + ":collections")
+    if done is None:
+        findings: list[Finding] = []
+        summaries: dict[str, dict[str, Any]] = {}
+        for active in engine.checks:
+            if active.check.scope != "collection" or not collected.get(active.check.name):
+                continue
+            context = active.context()
+            findings += [f for f in active.check.function(collected[active.check.name], context)
+                         if active.severities.get(f.rule, "off") != "off"]
+            if context.summary:
+                summaries[active.check.name] = context.summary
+        done = (_suppressed(engine, findings), summaries)
+        cache.put(key + ":collections", done)
+    findings, outcome.collections = done
+    for finding in findings:
+        outcome.findings += 1
+        emit(finding)
+
+
+def _suppressed(engine, findings: list[Finding]) -> list[Finding]:
+    """The ``ignore:`` entries of the rules file apply to collection findings too."""
+    from copydesk import suppression
+
+    entries = suppression.ignore_entries(engine.config.ignore())
+    return [finding for finding in findings if not any(entry.covers(finding) for entry in entries)]
+
+
+def iter_findings(result: UnitResult) -> Iterator[tuple[Story, Finding]]:
+    for story in result.stories:
+        for finding in story.findings:
+            yield story, finding
+
+
+def progress_display(enabled: bool):
+    """A rich progress line on stderr, or nothing."""
+    if not enabled:
+        return None
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(TextColumn("[bold]auditing[/]"), BarColumn(), TextColumn("{task.fields[status]}"),
+                    TimeElapsedColumn(), console=Console(file=sys.stderr), transient=True)
