@@ -231,7 +231,7 @@ def test_a_killed_audit_resumes_from_the_cache(tmp_path):
                     done = connection.execute("SELECT count(*) FROM units").fetchone()[0]
             except sqlite3.OperationalError:
                 continue
-            if done >= 200:
+            if done >= 100:
                 break
     if process.poll() is not None:
         pytest.skip("the audit finished before it could be killed (a faster machine than expected)")
