@@ -12,7 +12,6 @@ from __future__ import annotations
 import bz2
 import glob
 import gzip
-import io
 import os
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -117,14 +116,13 @@ def _stream(name: str, inner: str, stream: IO[bytes], max_bytes: int,
 
 def _records(name: str, inner: str, stream: IO[bytes], per_unit: int, csv: bool) -> Iterator[Unit | InputProblem]:
     """Chunks of whole records; a line that is not UTF-8 is reported and left blank, keeping line numbers."""
-    lines = io.BufferedReader(stream) if not isinstance(stream, io.BufferedIOBase) else stream
     header: tuple[str, ...] = ()
     chunk: list[bytes] = []
     records = 0
     first_line = line_number = 1
     first_offset = offset = 0
     open_quote = False  # inside a quoted CSV cell that spans lines
-    for raw in lines:
+    for raw in stream:
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as error:
@@ -154,9 +152,11 @@ def _records(name: str, inner: str, stream: IO[bytes], per_unit: int, csv: bool)
 
 
 def _csv_header(line: str) -> tuple[str, ...]:
-    import csv
+    """Column names, read by the same cell scanner as the rows."""
+    from copydesk.readers.csv_records import rows
 
-    return tuple(next(csv.reader([line]), []))
+    first = next(rows(line), None)
+    return tuple(str(cell) for cell in first[1]) if first else ()
 
 
 def _warc(name: str, stream: IO[bytes], max_bytes: int) -> Iterator[Unit | InputProblem]:

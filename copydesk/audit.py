@@ -22,7 +22,7 @@ import sqlite3
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -116,36 +116,48 @@ def _reader(engine, unit: Unit):
     return engine.registry.reader_for(unit.reader_path) or engine.registry.readers["text"]
 
 
+def read_and_check(engine, unit: Unit) -> tuple[Report, list[InputProblem]]:
+    """The unit's stories checked by the document checks (not yet suppressed), and its input problems.
+
+    Positions are the unit text's: offsets count from the start of the unit, lines from the file's top.
+    """
+    problems: list[InputProblem] = []
+    checked = Report()
+    source, problem = decode(unit.name, unit.data)
+    if problem is not None:
+        problems.append(_shift_problem(problem, unit))
+    if source is None:
+        return checked, problems
+    source.first_line = unit.first_line
+    for item in engine.read(source, _reader(engine, unit)):
+        if isinstance(item, InputProblem):
+            problems.append(item)
+            continue
+        if unit.url and not item.metadata.url:
+            item.metadata.url = unit.url
+        checked.results.append(engine.check_document(item))
+    return checked, problems
+
+
 def check_unit(settings: Settings, unit: Unit) -> UnitResult:
     """Read and check one unit: what a worker does."""
     from copydesk.engine import internal_error
 
     engine = engine_for(settings)
-    result = UnitResult(unit.name)
-    source, problem = decode(unit.name, unit.data)
-    if problem is not None:
-        result.problems.append(_shift_problem(problem, unit))
-    if source is None:
-        return result
-    source.first_line = unit.first_line
+    checked, problems = read_and_check(engine, unit)
+    result = UnitResult(unit.name, problems=problems)
     collections = [active for active in engine.checks if active.check.scope == "collection"]
-    checked = Report()
-    for item in engine.read(source, _reader(engine, unit)):
-        if isinstance(item, InputProblem):
-            result.problems.append(item)
-            continue
-        if unit.url and not item.metadata.url:
-            item.metadata.url = unit.url
-        checked.results.append(engine.check_document(item))
+    for document_result in checked.results:
+        document = document_result.document
         for active in collections:
             summaries = result.collected.setdefault(active.check.name, [])
             try:
-                summaries.append(_shift(active.check.summarise(item, active.context(item)), unit.first_offset))
+                summaries.append(_shift(active.check.summarise(document, active.context(document)),
+                                        unit.first_offset))
             except Exception as error:  # as in a plain check: the other checks' findings are kept
-                checked.results[-1].findings.append(internal_error(active.check, item, error))
+                document_result.findings.append(internal_error(active.check, document, error))
     engine.suppress(checked)
-    for document_result in checked.results:
-        result.stories.append(_story(document_result, unit.first_offset))
+    result.stories = [_story(document_result, unit.first_offset) for document_result in checked.results]
     return result
 
 
@@ -295,8 +307,10 @@ class Outcome:
 
 
 def run(paths: Iterable[str], settings: Settings, *, executor, window: int, cache: Cache,
-        on_unit: Callable[[UnitResult], None], on_collection_finding: Callable[[Finding], None]) -> Outcome:
-    """Audit ``paths``; ``on_unit`` receives each unit's result in archive order, then
+        on_unit: Callable[[UnitResult, Outcome], None], on_problem: Callable[[InputProblem], None],
+        on_collection_finding: Callable[[Finding], None]) -> Outcome:
+    """Audit ``paths``; ``on_unit`` receives each unit's result in archive order with the totals so far,
+    ``on_problem`` each file or archive that could not be cut into units, in the same order, then
     ``on_collection_finding`` each finding of the collection checks."""
     engine = engine_for(settings)
     prefix = fingerprint(settings)
@@ -318,7 +332,7 @@ def run(paths: Iterable[str], settings: Settings, *, executor, window: int, cach
         outcome.problems.extend(result.problems)
         for name, summaries in result.collected.items():
             collected.setdefault(name, []).extend(summaries)
-        on_unit(result)
+        on_unit(result, outcome)
 
     items = units(paths, engine.registry.extensions(), max_bytes=engine.config.max_file_bytes(),
                   records_per_unit=RECORDS_PER_UNIT)
@@ -327,7 +341,7 @@ def run(paths: Iterable[str], settings: Settings, *, executor, window: int, cach
             while pending:  # keep problems in archive order with the units around them
                 take()
             outcome.problems.append(item)
-            on_unit(UnitResult(item.path, problems=[item]))
+            on_problem(item)
             continue
         key = Cache.key(prefix, item)
         run_digest.update(key.encode())
@@ -371,12 +385,6 @@ def _suppressed(engine, findings: list[Finding]) -> list[Finding]:
 
     entries = suppression.ignore_entries(engine.config.ignore())
     return [finding for finding in findings if not any(entry.covers(finding) for entry in entries)]
-
-
-def iter_findings(result: UnitResult) -> Iterator[tuple[Story, Finding]]:
-    for story in result.stories:
-        for finding in story.findings:
-            yield story, finding
 
 
 def progress_display(enabled: bool):

@@ -260,22 +260,18 @@ def _audit(args: argparse.Namespace) -> int:
     show = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
     progress = audit.progress_display(show)
     started = time.perf_counter()
-    counts = {"stories": 0, "findings": 0, "words": 0}
 
-    def on_unit(result) -> None:
+    def on_unit(result, so_far) -> None:
         for problem in result.problems:
             print(problem, file=sys.stderr)
         for story in result.stories:
-            counts["stories"] += 1
-            counts["words"] += story.words
-            counts["findings"] += len(story.findings)
             for finding in story.findings:
                 emit(finding)
         if dashboard:
             dashboard.add_unit(result)
         if progress:
-            rate = counts["words"] / max(time.perf_counter() - started, 1e-9)
-            progress.update(task, status=f"{counts['stories']:,} stories, {counts['findings']:,} findings, "
+            rate = so_far.words / max(time.perf_counter() - started, 1e-9)
+            progress.update(task, status=f"{so_far.stories:,} stories, {so_far.findings:,} findings, "
                                          f"{rate:,.0f} words/s")
 
     try:
@@ -283,7 +279,8 @@ def _audit(args: argparse.Namespace) -> int:
             progress.start()
             task = progress.add_task("audit", total=None, status="starting")
         outcome = audit.run(args.paths, settings, executor=executor, window=workers * 4, cache=cache,
-                            on_unit=on_unit, on_collection_finding=emit)
+                            on_unit=on_unit, on_problem=lambda problem: print(problem, file=sys.stderr),
+                            on_collection_finding=emit)
     finally:
         if progress:
             progress.stop()

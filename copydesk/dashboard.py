@@ -16,7 +16,7 @@ from typing import Any
 
 from copydesk.findings import SEVERITIES, Finding
 from copydesk.formatters.html import render_html
-from copydesk.report import DocumentResult, Report
+from copydesk.report import Report
 from copydesk.sources import write_atomically
 
 WORST = 25
@@ -55,6 +55,7 @@ class Dashboard:
         self.late: dict[str, list[Finding]] = defaultdict(list)  # collection findings, by story
 
     def add_unit(self, result: Any) -> None:
+        """Count one unit's stories; units come in archive order, so a unit's number finds it again."""
         self.units += 1
         for story in result.stories:
             self.unit_of[story.id] = self.units - 1
@@ -85,8 +86,8 @@ class Dashboard:
     def _story_pages(self, folder: str, wanted: list[str]) -> dict[str, str]:
         """Read the wanted stories again and write each one's report; their links by story id."""
         from copydesk.archive import units
-        from copydesk.audit import RECORDS_PER_UNIT, _reader, _shift, engine_for
-        from copydesk.sources import InputProblem, decode
+        from copydesk.audit import RECORDS_PER_UNIT, _shift, engine_for, read_and_check
+        from copydesk.sources import InputProblem
 
         engine = engine_for(self.settings)
         needed = {self.unit_of[story] for story in wanted if story in self.unit_of}
@@ -100,18 +101,12 @@ class Dashboard:
             index += 1
             if index not in needed:
                 continue
-            source, _ = decode(unit.name, unit.data)
-            if source is None:
-                continue
-            source.first_line = unit.first_line
-            report = Report()
-            for document in engine.read(source, _reader(engine, unit)):
-                if isinstance(document, InputProblem) or document.id not in wanted:
-                    continue
-                result: DocumentResult = engine.check_document(document)
+            report, _ = read_and_check(engine, unit)
+            report.results = [result for result in report.results if result.document.id in wanted]
+            for result in report.results:
                 # Collection findings count offsets from the top of the file; this text starts at the unit.
-                result.findings += [_shift(finding, -unit.first_offset) for finding in self.late.get(document.id, [])]
-                report.results.append(result)
+                result.findings += [_shift(finding, -unit.first_offset)
+                                    for finding in self.late.get(result.document.id, [])]
             engine.suppress(report)
             for result in report.results:
                 name = f"stories/{len(links) + 1}.html"

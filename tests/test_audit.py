@@ -265,3 +265,20 @@ def test_dashboard_totals_chart_clusters_and_story_links(cli, tmp_path):
     assert links and all((tmp_path / "dash" / link).exists() for link in links)
     story = (tmp_path / "dash" / links[0]).read_text(encoding="utf-8")
     assert '<mark class="hl' in story
+
+
+def test_dashboard_links_stay_right_after_an_unreadable_archive(cli, tmp_path):
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "0-broken.zip").write_bytes(b"not a zip at all")
+    write_jsonl(archive / "dump.jsonl", 450)  # three units, after the broken file
+    run = cli("audit", archive, "--no-cache", "--jobs", "1", "--select", "repeated-word",
+              "--dashboard", tmp_path / "dash")
+    assert run.code == 2 and "0-broken.zip" in run.err
+    page = (tmp_path / "dash" / "index.html").read_text(encoding="utf-8")
+    worst = page.split("Stories with the most serious findings")[1].split("</table>")[0]
+    rows = worst.split("<tr><td>")[1:]
+    assert rows and all(row.startswith('<a href="stories/') for row in rows)
+    for row in rows:
+        link, story = row.split('<a href="')[1].split('">')[:2]
+        assert story.split("<")[0].rsplit("#", 1)[1] in (tmp_path / "dash" / link).read_text(encoding="utf-8")
