@@ -7,8 +7,9 @@
    true catches, not false alarms). Findings per 1,000 words.
 2. Recall: one real-word error injected at a time into a BBC story (a correct
    word replaced by its confusable partner, mid-sentence, lower case), for the
-   pairs the defaults were tuned on and for held-out pairs never used in
-   tuning nor listed in rules.yaml. A hit is a finding at the injected word
+   pairs the defaults were tuned on, for development pairs (used to tune the
+   generic scoring) and for held-out pairs never used in tuning nor listed in
+   rules.yaml. A hit is a finding at the injected word
    suggesting the original.
 3. Speed: the check alone (stories already read; lexicon loaded once,
    timed separately) in words per second on one core.
@@ -27,10 +28,18 @@ from common import BBC_SECTIONS
 # The pairs rules.yaml's confusion_sets and margins were tuned on (correct, typo).
 TUNED = [("health", "heath"), ("public", "pubic"), ("united", "untied"), ("trial", "trail"),
          ("casual", "causal"), ("manager", "manger"), ("from", "form")]
-# Never looked at while tuning, and not in rules.yaml.
-HELD_OUT = [("country", "county"), ("quiet", "quite"), ("lose", "loose"), ("than", "then"),
-            ("where", "were"), ("prize", "price"), ("week", "weak"), ("through", "though"),
-            ("minister", "minster"), ("hear", "here"), ("won", "own"), ("advice", "advise")]
+# Held out until the generic (non-confusion-set) scoring was reworked, then
+# used to tune it: development pairs now, no longer a test of recall.
+DEVELOPMENT = [("country", "county"), ("quiet", "quite"), ("lose", "loose"), ("than", "then"),
+               ("where", "were"), ("prize", "price"), ("week", "weak"), ("through", "though"),
+               ("minister", "minster"), ("hear", "here"), ("won", "own"), ("advice", "advise")]
+# Chosen (from common slips and confusions with enough mid-sentence uses in
+# the corpus) before that rework and never run while tuning; none is in
+# rules.yaml. The recall figure.
+HELD_OUT = [("state", "sate"), ("board", "broad"), ("change", "chance"), ("effect", "affect"),
+            ("later", "latter"), ("personal", "personnel"), ("whether", "weather"), ("three", "there"),
+            ("costs", "cots"), ("peace", "piece"), ("said", "sad"), ("chief", "chef"),
+            ("sport", "spot"), ("vote", "veto"), ("rise", "raise"), ("among", "along"), ("loan", "lone")]
 PER_PAIR = 60
 
 
@@ -107,11 +116,14 @@ def main() -> None:
         os.sched_setaffinity(0, {0})  # a one-core figure
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--list", action="store_true", help="print every finding on the corpus")
+    parser.add_argument("--sets", default="tuned,development,held-out",
+                        help="which injected pair sets to measure recall on (comma-separated)")
     args = parser.parse_args()
     registry, config, documents, checks = _setup()
     false_alarms(documents, checks, args.list)
-    recall(registry, config, documents, checks["real-word-error"], TUNED, "pairs used in tuning")
-    recall(registry, config, documents, checks["real-word-error"], HELD_OUT, "held-out pairs")
+    pair_sets = {"tuned": TUNED, "development": DEVELOPMENT, "held-out": HELD_OUT}
+    for name in args.sets.split(","):
+        recall(registry, config, documents, checks["real-word-error"], pair_sets[name], f"{name} pairs")
 
 
 if __name__ == "__main__":
