@@ -7,7 +7,12 @@ variants one edit away ("heath" → "health", "form" → "from") and with the
 confusion sets of ``rules.yaml`` ("trial"/"trail"), scoring each candidate by
 how often it occurs with its left and right neighbours (see
 :mod:`copydesk.lexicon`), and reports the word when a candidate is more
-probable by a wide margin.
+probable by a wide margin. A candidate the story itself uses elsewhere needs a
+smaller margin: a story about a trial says "trial" more than once, so "the
+trail began" in it is more likely a slip than in a hiking piece.
+
+The finding covers the word and the neighbour that speaks most against it, so
+the suggestion reads as the phrase it should be ("Heath Care" → "Health Care").
 
 Precision comes first, so a word is left alone when:
 
@@ -25,14 +30,22 @@ Precision comes first, so a word is left alone when:
 
 from __future__ import annotations
 
-from functools import cache
-from typing import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from copydesk.checking import CheckContext, Option, Rule, document_check
 from copydesk.document import Document
 from copydesk.findings import Finding
 from copydesk.hookspecs import hookimpl
-from copydesk.lexicon import Lexicon, lexicon, match_case, neighbours, same_word, word_sets
+from copydesk.lexicon import (
+    NOTHING_FOLLOWS,
+    Lexicon,
+    lexicon,
+    match_case,
+    neighbours,
+    same_word,
+    word_sets,
+)
 
 _SENTENCE_OPENERS = frozenset('.!?:;"“‘(\n')
 _HYPHENS = frozenset("-‐")
@@ -45,44 +58,58 @@ class _Scorer:
     candidates, and a corpus repeats its vocabulary.
     """
 
-    def __init__(self, lex: Lexicon, margin: float, confusion_margin: float, word_affinity: float,
-                 candidate_affinity: float, skip_most_common: int, confusion_sets: tuple[str, ...]) -> None:
+    def __init__(self, lex: Lexicon, options: Mapping[str, Any]) -> None:
         self.lex = lex
-        self.margin = margin
-        self.confusion_margin = confusion_margin
-        self.word_affinity = word_affinity
-        self.candidate_affinity = candidate_affinity
-        self.common = lex.most_common(skip_most_common)
-        self.confusions = word_sets(confusion_sets)
+        self.margin = options["margin"]
+        self.confusion_margin = options["confusion_margin"]
+        self.story_evidence = options["story_evidence"]
+        self.word_affinity = options["word_affinity"]
+        self.candidate_affinity = options["candidate_affinity"]
+        self.min_length = options["min_length"]
+        self.common = lex.most_common(options["skip_most_common"])
+        self.confusions = word_sets(options["confusion_sets"])
         self.known_candidates: dict[str, tuple[tuple[str, float], ...]] = {}
+        # Words known to have no candidate: a story's pass skips them with one set look-up.
+        self.hopeless: set[str] = set()
 
     def candidates(self, word: str) -> tuple[tuple[str, float], ...]:
-        """The words ``word`` may be a typo for, each with the margin it must win by."""
+        """The words ``word`` (lower case) may be a typo for, each with the margin it must win by.
+
+        None for a word too short to check, not a word of the list, or with no
+        variant worth trying (and the word is added to :attr:`hopeless`).
+        """
         found = self.known_candidates.get(word)
         if found is None:
-            confusable = self.confusions.get(word, set())
-            generic = set() if word in self.common else {
-                c for c in self.lex.variants(word) if c[0] == word[0] and c not in self.common}
-            found = self.known_candidates[word] = tuple(
-                (c, self.confusion_margin if c in confusable else self.margin)
-                for c in sorted(generic | confusable)
-                if self.lex.count(c) and not same_word(word, c))
+            found = ()
+            if len(word) >= self.min_length and word.isalpha() and word in self.lex.words:
+                confusable = self.confusions.get(word, set())
+                generic = set() if word in self.common else {
+                    c for c in self.lex.variants(word) if c not in self.common}
+                found = tuple((c, self.confusion_margin if c in confusable else self.margin)
+                              for c in sorted(generic | confusable)
+                              if self.lex.count(c) and not same_word(word, c))
+            self.known_candidates[word] = found
+            if not found:
+                self.hopeless.add(word)
         return found
 
-    def better(self, left: str | None, word: str, right: str | None) -> tuple[str, float] | None:
+    def better(self, left: str | None, word: str, right: str | None,
+               story: _Story) -> tuple[str, float] | None:
         """The variant that fits this context far better than ``word``, with how many times better.
 
         Scores are :meth:`Lexicon.combine`'s. A candidate needs at least one pair seen
         with a neighbour: the list's evidence, not two estimates. A word seen
         with every neighbour it has is plausible; only its confusion-set
-        partners are tried.
+        partners are tried. A candidate the story uses elsewhere needs
+        ``story_evidence`` times less margin.
         """
         candidates = self.candidates(word)
-        if not candidates or (left is None and right is None):
+        if not candidates:
             return None
-        lex, pairs = self.lex, self.lex.pairs
-        left_count = pairs.get(f"{left} {word}", 0) if left else None
-        right_count = pairs.get(f"{word} {right}", 0) if right else None
+        lex, following = self.lex, self.lex.following
+        after_left = following.get(left, NOTHING_FOLLOWS)
+        left_count = after_left.get(word, 0) if left else None
+        right_count = following.get(word, NOTHING_FOLLOWS).get(right, 0) if right else None
         if left_count != 0 and right_count != 0:
             confusable = self.confusions.get(word, ())
             candidates = tuple(c for c in candidates if c[0] in confusable)
@@ -91,22 +118,37 @@ class _Scorer:
         as_written = lex.combine(left, word, right, left_count, right_count, self.word_affinity)
         best, best_ratio, best_excess = None, 0.0, 1.0
         for candidate, needed in candidates:
-            left_count = pairs.get(f"{left} {candidate}", 0) if left else None
-            right_count = pairs.get(f"{candidate} {right}", 0) if right else None
+            left_count = after_left.get(candidate, 0) if left else None
+            right_count = following.get(candidate, NOTHING_FOLLOWS).get(right, 0) if right else None
             if not left_count and not right_count:
                 continue
             ratio = lex.combine(left, candidate, right, left_count, right_count,
                                 self.candidate_affinity) / as_written
+            if candidate in story.vocabulary:
+                needed /= self.story_evidence
             if ratio / needed >= best_excess:
                 best, best_ratio, best_excess = candidate, ratio, ratio / needed
         return (best, best_ratio) if best else None
 
+    def lead(self, word: str, candidate: str, left: str | None = None, right: str | None = None) -> float:
+        """How many times likelier ``candidate`` is than ``word`` after ``left`` (or before ``right``)."""
+        estimate = self.lex.pair_estimate
+        if left is not None:
+            return estimate(left, candidate, self.candidate_affinity) / estimate(left, word, self.word_affinity)
+        return estimate(candidate, right, self.candidate_affinity) / estimate(word, right, self.word_affinity)
 
-@cache
-def _scorer(margin: float, confusion_margin: float, word_affinity: float, candidate_affinity: float,
-            skip_most_common: int, confusion_sets: tuple[str, ...]) -> _Scorer:
-    return _Scorer(lexicon(), margin, confusion_margin, word_affinity, candidate_affinity,
-                   skip_most_common, confusion_sets)
+
+_scorers: dict[tuple, _Scorer] = {}
+
+
+def _scorer(options: Mapping[str, Any]) -> _Scorer:
+    """The process's scorer for these options, built once: it memoises candidates."""
+    key = tuple((name, tuple(value) if isinstance(value, list) else value)
+                for name, value in sorted(options.items()))
+    scorer = _scorers.get(key)
+    if scorer is None:
+        scorer = _scorers[key] = _Scorer(lexicon(), options)
+    return scorer
 
 
 class _Story:
@@ -115,19 +157,24 @@ class _Story:
     def __init__(self, document: Document) -> None:
         self.document = document
         self._names: set[str] | None = None
+        self._vocabulary: set[str] | None = None
+
+    @property
+    def vocabulary(self) -> set[str]:
+        """Every word of the story, lower case."""
+        if self._vocabulary is None:
+            self._vocabulary = {word.lower() for block in self.document.blocks for word in block.parts[1::2]}
+        return self._vocabulary
 
     @property
     def names(self) -> set[str]:
         """Words written capitalised inside a sentence of the copy: names, for this story."""
         if self._names is None:
-            self._names = set()
-            for block in self.document.blocks:
-                if block.kind in ("headline", "residue"):
-                    continue
-                parts = block.parts
-                for index in range(3, len(parts), 2):
-                    if parts[index][:1].isupper() and not _opens_sentence(parts[index - 1], False):
-                        self._names.add(parts[index].lower())
+            self._names = {
+                word.lower()
+                for block in self.document.blocks if block.kind not in ("headline", "residue")
+                for separator, word in zip(block.parts[2::2], block.parts[3::2])
+                if word[0].isupper() and _SENTENCE_OPENERS.isdisjoint(separator)}
         return self._names
 
     def used_elsewhere(self, word: str, context: tuple[str | None, str | None]) -> bool:
@@ -141,7 +188,7 @@ class _Story:
 
 
 def _opens_sentence(separator: str, first: bool) -> bool:
-    return first or any(char in _SENTENCE_OPENERS for char in separator)
+    return first or not _SENTENCE_OPENERS.isdisjoint(separator)
 
 
 def _in_compound(before: str, after: str) -> bool:
@@ -162,6 +209,7 @@ def _is_title_case(words: list[str]) -> bool:
         Option("margin", float, "How many times more probable a one-edit variant must be."),
         Option("confusion_margin", float, "How many times more probable a confusion-set partner must be."),
         Option("confusion_sets", list[str], 'Words often typed for each other, one set per entry ("trial trail").'),
+        Option("story_evidence", float, "How many times smaller the margin is for a variant the story uses elsewhere."),
         Option("word_affinity", float, "Generosity to the word as written when a pair with it is not in the list."),
         Option("candidate_affinity", float, "The same for a candidate."),
         Option("skip_most_common", int, "Leave the N most common English words to the confusion sets."),
@@ -169,47 +217,52 @@ def _is_title_case(words: list[str]) -> bool:
     ],
 )
 def real_word_error(document: Document, ctx: CheckContext) -> Iterator[Finding]:
-    options = ctx.options
-    scorer = _scorer(options["margin"], options["confusion_margin"], options["word_affinity"],
-                     options["candidate_affinity"], options["skip_most_common"],
-                     tuple(options["confusion_sets"]))
+    scorer = _scorer(ctx.options)
     lex = scorer.lex
-    known = scorer.known_candidates
-    min_length = options["min_length"]
+    hopeless = scorer.hopeless
     story = _Story(document)
     for block in document.blocks:
         if block.kind == "residue":
             continue
         parts = block.parts
+        # Words never hold a line break, so one lower() of the joined words lowers them all.
+        lowered = "\n".join(parts[1::2]).lower().split("\n")
         title_case = block.kind == "headline" and _is_title_case(parts[1::2])
-        for index in range(1, len(parts), 2):
+        for position in [at for at, word in enumerate(lowered) if word not in hopeless]:
+            word = lowered[position]
+            if not scorer.candidates(word):
+                continue
+            index = 2 * position + 1
             written = parts[index]
-            if len(written) < min_length or not written.isalpha():
-                continue
-            word = written.lower()
-            found = known.get(word)
-            if found is None:
-                found = scorer.candidates(word)
-            if not found or word not in lex.words:
-                continue
             if written[0].isupper() and (written.isupper() or word in story.names or (
                     not title_case and not _opens_sentence(parts[index - 1], index == 1))):
                 continue
             if _in_compound(parts[index - 1], parts[index + 1]):
                 continue
             left, right = neighbours(parts, index, lex)
-            better = scorer.better(left, word, right)
+            if left is None and right is None:
+                continue
+            better = scorer.better(left, word, right, story)
             if better is None or story.used_elsewhere(word, neighbours(parts, index)):
                 continue
             candidate, ratio = better
             replacement = match_case(written, candidate)
             start = sum(map(len, parts[:index]))
+            first, last = index, index
+            if left is not None and (right is None or scorer.lead(word, candidate, left=left)
+                                     > scorer.lead(word, candidate, right=right)):
+                first -= 2
+                start -= len(parts[index - 1]) + len(parts[index - 2])
+            elif right is not None:
+                last += 2
+            phrase = "".join(parts[first:last + 1])
+            fixed = "".join(replacement if i == index else parts[i] for i in range(first, last + 1))
             yield ctx.finding(
                 "real-word-error",
-                f'"{written}" is a word, but "{replacement}" fits here far better '
-                f"({_times(ratio)} as likely next to its neighbours).",
-                block.source_span(start, start + len(written)),
-                suggestions=[replacement],
+                f'"{phrase}" should probably be "{fixed}": "{written}" is a word, but "{replacement}" '
+                f"is {_times(ratio)} as likely next to its neighbours.",
+                block.source_span(start, start + len(phrase)),
+                suggestions=[fixed],
             )
 
 

@@ -13,7 +13,7 @@ floor: :meth:`Lexicon.pair` says so, and scorers decide how generous to be.
 from __future__ import annotations
 
 import importlib.util
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 UNIGRAM_FILE = "frequency_dictionary_en_82_765.txt"
@@ -27,24 +27,29 @@ _REGIONAL = (("ise", "ize"), ("isa", "iza"), ("yse", "yze"), ("our", "or"), ("ll
              ("tre", "ter"), ("ogue", "og"), ("ence", "ense"), ("ae", "e"), ("oe", "e"))
 
 
+# What follows a word with no pair in the list (shared, never written to).
+NOTHING_FOLLOWS: dict[str, int] = {}
+
+
 class Lexicon:
     """Frequencies of English words and adjacent word pairs (lower case)."""
 
-    def __init__(self, words: dict[str, int], pairs: dict[str, int], pair_vocabulary: set[str]) -> None:
+    def __init__(self, words: dict[str, int], following: dict[str, dict[str, int]]) -> None:
         self.words = words
-        self.pairs = pairs
+        # Pair counts by first word, then second: a scorer looks up one word's
+        # neighbours against several candidates without building a key per pair.
+        self.following = following
         self.total = sum(words.values())
-        self.pair_floor = min(pairs.values()) if pairs else 1
-        self._variants: dict[str, tuple[str, ...]] = {}
+        self.pair_floor = min((min(after.values()) for after in following.values()), default=1)
         self._most_common: dict[int, frozenset[str]] = {}
-        self._deletions = self._deletion_index(pair_vocabulary)
+        self._deletions = self._deletion_index({*following, *(w for after in following.values() for w in after)})
 
     def count(self, word: str) -> int:
         return self.words.get(word, 0)
 
     def pair(self, first: str, second: str) -> int:
         """How often ``first second`` occurs; 0 when below the list's floor."""
-        return self.pairs.get(f"{first} {second}", 0)
+        return self.following.get(first, NOTHING_FOLLOWS).get(second, 0)
 
     def unseen_pair(self, first: str, second: str, affinity: float) -> float:
         """An estimate for a pair missing from the list.
@@ -55,6 +60,10 @@ class Lexicon:
         """
         expected = self.count(first) * self.count(second) / self.total
         return min(self.pair_floor, expected * affinity)
+
+    def pair_estimate(self, first: str, second: str, affinity: float) -> float:
+        """The pair's count, or :meth:`unseen_pair`'s estimate when it is not in the list."""
+        return self.pair(first, second) or self.unseen_pair(first, second, affinity)
 
     def most_common(self, how_many: int) -> frozenset[str]:
         """The ``how_many`` most frequent words."""
@@ -88,21 +97,17 @@ class Lexicon:
         return score
 
     def variants(self, word: str) -> tuple[str, ...]:
-        """Words one edit away (a letter deleted, inserted, replaced or two swapped).
+        """Words one edit away (a letter deleted, inserted, replaced or two swapped) that
+        keep its first letter: typists rarely get the first letter wrong.
 
         Only words that occur in some frequent pair are candidates: a variant
-        without context evidence can never be judged more probable. Memoised
-        per word: a story repeats its vocabulary.
+        without context evidence can never be judged more probable.
         """
-        found = self._variants.get(word)
-        if found is None:
-            seen: set[str] = set()
-            for key in deletion_keys(word):
-                for candidate in self._deletions.get(key, ()):
-                    if candidate != word and one_edit_apart(word, candidate):
-                        seen.add(candidate)
-            found = self._variants[word] = tuple(sorted(seen))
-        return found
+        # Deleting the first letter would only find variants that change it.
+        keys = {word, *(word[:i] + word[i + 1:] for i in range(1, len(word)))}
+        found = {candidate for key in keys for candidate in self._deletions.get(key, ())
+                 if candidate[0] == word[0] and candidate != word and one_edit_apart(word, candidate)}
+        return tuple(sorted(found))
 
     @staticmethod
     def _deletion_index(vocabulary: set[str]) -> dict[str, list[str]]:
@@ -157,15 +162,25 @@ def one_edit_apart(a: str, b: str) -> bool:
 
 def same_word(a: str, b: str) -> bool:
     """Whether two spellings are forms of one word: an inflection or a British/American pair."""
-    if _stem(a) == _stem(b) or _stem(a) == b or _stem(b) == a:
-        return True
-    return any(a.replace(x, y) == b.replace(x, y) for x, y in _REGIONAL)
+    stem_a, stem_b = _stem(a), _stem(b)
+    return stem_a == stem_b or stem_a == b or stem_b == a or _regional_form(a) == _regional_form(b)
 
 
+# Memoised, bounded: a pass asks about the same vocabulary again and again, and an archive
+# audit meets an unbounded number of names.
+@lru_cache(maxsize=1 << 16)
 def _stem(word: str) -> str:
     for ending in _INFLECTIONS:
         if word.endswith(ending) and len(word) > len(ending) + 2:
             return word[: -len(ending)]
+    return word
+
+
+@lru_cache(maxsize=1 << 16)
+def _regional_form(word: str) -> str:
+    """``word`` with every British spelling pattern turned American: equal forms, one word."""
+    for british, american in _REGIONAL:
+        word = word.replace(british, american)
     return word
 
 
@@ -185,18 +200,15 @@ def neighbours(parts: list[str], index: int, lexicon: Lexicon | None = None) -> 
     a dash breaks the phrase. With ``lexicon``, a neighbour it does not know
     (a name, a number) gives no evidence and counts as none.
     """
-    left = _neighbour(parts[index - 2], parts[index - 1], lexicon) if index >= 3 else None
-    right = _neighbour(parts[index + 2], parts[index + 1], lexicon) if index + 2 < len(parts) else None
+    left = parts[index - 2].lower() if index >= 3 and parts[index - 1].isspace() else None
+    right = parts[index + 2].lower() if index + 2 < len(parts) and parts[index + 1].isspace() else None
+    if lexicon is not None:
+        known = lexicon.words
+        if left is not None and (left not in known or not left.isalpha()):
+            left = None
+        if right is not None and (right not in known or not right.isalpha()):
+            right = None
     return left, right
-
-
-def _neighbour(word: str, separator: str, lexicon: Lexicon | None) -> str | None:
-    if not separator.isspace():
-        return None
-    word = word.lower()
-    if lexicon is not None and (not word.isalpha() or word not in lexicon.words):
-        return None
-    return word
 
 
 def _data_folder() -> Path:
@@ -215,6 +227,10 @@ def lexicon() -> Lexicon:
     fields = (folder / UNIGRAM_FILE).read_text(encoding="utf-8").split()
     words = dict(zip(fields[0::2], map(int, fields[1::2])))
     fields = (folder / BIGRAM_FILE).read_text(encoding="utf-8").split()
-    firsts, seconds = fields[0::3], fields[1::3]
-    pairs = dict(zip(map(" ".join, zip(firsts, seconds)), map(int, fields[2::3])))
-    return Lexicon(words, pairs, {*firsts, *seconds})
+    following: dict[str, dict[str, int]] = {}
+    for first, second, count in zip(fields[0::3], fields[1::3], map(int, fields[2::3])):
+        after = following.get(first)
+        if after is None:
+            after = following[first] = {}
+        after[second] = count
+    return Lexicon(words, following)

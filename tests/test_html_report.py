@@ -123,11 +123,11 @@ def test_seeds_report_shows_heath_care_and_its_message_on_focus(cli, tmp_path, o
     html, findings = _report(cli, tmp_path, SEEDS)
     page = open_page(html)
     heath = [n for n, f in enumerate(findings, 1) if f["rule"] == "real-word-error"]
-    assert len(heath) == 2 and all(_highlighted(page, n) == "Heath" for n in heath)
+    assert len(heath) == 2 and all(_highlighted(page, n) == "Heath Care" for n in heath)
     mark = page.locator(f"mark.hl[data-findings~='f{heath[0]}']").first
     mark.focus()
     tip = page.evaluate("m => getComputedStyle(m, '::after').content", mark.element_handle())
-    assert "real-word-error" in tip and "Health" in tip
+    assert "real-word-error" in tip and "Health Care" in tip
     page.screenshot(path=str(_artifact("html-report-seeds-focus.png")))
 
 

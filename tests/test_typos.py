@@ -22,7 +22,7 @@ def write(tmp_path, name, text):
 def test_heath_care_headlines_are_real_word_errors_without_any_house_entry(cli):
     found = findings(cli, SEEDS / HEATH_SEED, select="real-word-error", extra=("--ignore", "house-spelling"))
     assert [(f["line"], f["column"], f["text"], f["suggestions"]) for f in found] == [
-        (40, 27, "Heath", ["Health"]), (46, 27, "Heath", ["Health"])]
+        (40, 27, "Heath Care", ["Health Care"]), (46, 27, "Heath Care", ["Health Care"])]
 
 
 @needs(SEEDS)
@@ -38,7 +38,7 @@ def test_heath_is_inconsistent_with_the_storys_health_care(cli):
 @needs(SEEDS)
 def test_no_typo_finding_on_the_seeds_names_or_anywhere_else(cli):
     found = findings(cli, SEEDS)
-    assert {f["text"] for f in found} == {"Heath"}
+    assert {f["text"] for f in found} == {"Heath Care", "Heath"}
 
 
 def test_a_name_is_not_a_real_word_error(cli, tmp_path):
@@ -52,12 +52,24 @@ def test_real_word_error_in_markdown_points_into_the_file(cli, tmp_path):
     story = write(tmp_path, "story.md", "---\ntitle: Budget\n---\n\nThe council said the *new* fund\n"
                   "would pay for mental heath services in the city.\n")
     (found,) = findings(cli, story, select="real-word-error")
-    assert (found["line"], found["column"], found["text"], found["suggestions"]) == (6, 22, "heath", ["health"])
+    assert (found["line"], found["column"], found["text"], found["suggestions"]) == (
+        6, 15, "mental heath", ["mental health"])
+
+
+def test_a_variant_the_story_uses_elsewhere_needs_less_margin(cli, tmp_path):
+    slip = "The jury was told the weak ahead would be hard.\n"
+    alone = write(tmp_path, "alone.txt", "Court\n\n" + slip)
+    assert findings(cli, alone, select="real-word-error") == []
+    story = write(tmp_path, "story.txt", "Court\n\nThe jury sat for a week.\n\n" + slip)
+    (found,) = findings(cli, story, select="real-word-error")
+    assert (found["line"], found["text"], found["suggestions"]) == (5, "weak ahead", ["week ahead"])
+    rules = write(tmp_path, "rules.yaml", "checks:\n  real-word-error:\n    story_evidence: 1\n")
+    assert findings(cli, story, select="real-word-error", extra=("--rules", rules)) == []
 
 
 def test_function_word_slips_are_left_to_confusion_sets(cli, tmp_path):
     story = write(tmp_path, "form.txt", "Cuts\n\nThe letter came form the mayor's office on Tuesday.\n")
-    assert [f["suggestions"] for f in findings(cli, story, select="real-word-error")] == [["from"]]
+    assert [f["suggestions"] for f in findings(cli, story, select="real-word-error")] == [["came from"]]
     rules = write(tmp_path, "rules.yaml", "checks:\n  real-word-error:\n    confusion_sets: []\n")
     assert findings(cli, story, select="real-word-error", extra=("--rules", rules)) == []
 
