@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -43,6 +43,7 @@ _COMPOUND_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 # A possessive or a contraction is the word itself: "firm's" is "firm", "we're" is not "were".
 _CLITIC = re.compile(r"['’](?:s|re|ll|ve|d|t|m)?$", re.IGNORECASE)
 _OPENERS = frozenset('.!?:"“‘(')
+_JOINERS = frozenset("-'’")
 
 
 @dataclass
@@ -51,7 +52,6 @@ class _Form:
 
     key: str
     count: int = 0
-    inside_sentence: int = 0
     written: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -67,27 +67,35 @@ def _forms(document: Document, min_length: int) -> dict[str, _Form]:
         if block.kind == "residue" or block.text in seen_texts:
             continue
         seen_texts.add(block.text)
-        text = block.text
-        for match in _COMPOUND_WORD.finditer(text):
-            written = match.group()
-            if "'" in written or "’" in written:
-                if _CLITIC.search(written):
-                    continue
-            if len(written) < min_length:
+        # Counted per block first: a story's words repeat, and the work below is per spelling.
+        for written, count in Counter(_COMPOUND_WORD.findall(block.text)).items():
+            if len(written) < min_length or (("'" in written or "’" in written) and _CLITIC.search(written)):
                 continue
             key = written if _is_compound(written) else written.lower()
             form = forms.get(key)
             if form is None:
                 form = forms[key] = _Form(key)
-            form.count += 1
-            form.written[written] = form.written.get(written, 0) + 1
-            before = text[:match.start()].rstrip()[-1:]
-            form.inside_sentence += bool(before) and before not in _OPENERS and block.kind != "headline"
+            form.count += count
+            form.written[written] = form.written.get(written, 0) + count
     return forms
 
 
+def _inside_sentence(document: Document, form: _Form) -> bool:
+    """Whether the story writes the spelling inside a sentence of its copy, where case is a choice."""
+    for block, start, _, _ in _spans(document, form):
+        if block.kind == "headline":
+            continue
+        text = block.text
+        before = start - 1
+        while before >= 0 and text[before].isspace():
+            before -= 1
+        if before >= 0 and text[before] not in _OPENERS:
+            return True
+    return False
+
+
 def _is_compound(word: str) -> bool:
-    return any(char in "-'’" for char in word)
+    return not _JOINERS.isdisjoint(word)
 
 
 class _Judge:
@@ -102,7 +110,7 @@ class _Judge:
         a, b = minority.key, majority.key
         if a.lower() == b.lower():
             # "al-Nujaba"/"Al-Nujaba", each used inside sentences, where case is a choice.
-            return bool(minority.inside_sentence and majority.inside_sentence)
+            return _inside_sentence(document, minority) and _inside_sentence(document, majority)
         a, b = a.lower(), b.lower()
         if b in self.variants.get(a, ()):
             return True
@@ -117,7 +125,7 @@ class _Judge:
         if not known_a:
             return len(a) >= 5 and minority.usual.islower()
         # Two English words: a capitalised one used inside sentences is a name ("Rome", not "some").
-        named = minority.inside_sentence and not minority.usual.islower()
+        named = not minority.usual.islower() and _inside_sentence(document, minority)
         if named or not known_b or not majority.usual.islower() or a in self.common or b in self.common:
             return False
         return self._fits_better(document, a, b)
@@ -182,13 +190,16 @@ def inconsistent_spelling(document: Document, ctx: CheckContext) -> Iterator[Fin
     judge = _Judge(lexicon(), ctx.options)
     forms = _forms(document, ctx.options["min_length"])
     keys = {form.key: deletion_keys(form.key.lower()) for form in forms.values()}
+    # Only deletion keys two spellings share relate them; counting first spares
+    # bucketing the story's whole vocabulary.
+    shared = {key for key, count in Counter(itertools.chain.from_iterable(keys.values())).items() if count > 1}
     by_deletion: dict[str, list[_Form]] = defaultdict(list)
     for form in forms.values():
-        for variant in keys[form.key]:
+        for variant in keys[form.key] & shared:
             by_deletion[variant].append(form)
     for form in list(forms.values()):
         key = form.key.lower()
-        related = {other.key for variant in keys[form.key] for other in by_deletion[variant]}
+        related = {other.key for variant in keys[form.key] & shared for other in by_deletion[variant]}
         listed = judge.variants.get(key)
         if listed:
             related.update(k for k in forms if k.lower() in listed)

@@ -128,10 +128,11 @@ class Lexicon:
         return index
 
 
-def deletion_keys(word: str) -> set[str]:
+@lru_cache(maxsize=8192)  # stories share most of their vocabulary; bounded, as each entry holds a set
+def deletion_keys(word: str) -> frozenset[str]:
     """``word`` and each of its one-letter deletions: two words are one edit
     apart only if their key sets meet (SymSpell's symmetric deletion)."""
-    return {word, *(word[:i] + word[i + 1:] for i in range(len(word)))}
+    return frozenset({word, *(word[:i] + word[i + 1:] for i in range(len(word)))})
 
 
 def word_sets(entries: list[str] | tuple[str, ...]) -> dict[str, set[str]]:
