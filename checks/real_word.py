@@ -47,6 +47,8 @@ from copydesk.lexicon import (
     word_sets,
 )
 
+# How many words outside the list (names, numbers) are remembered as hopeless at most.
+_STRANGERS_REMEMBERED = 100_000
 _SENTENCE_OPENERS = frozenset('.!?:;"“‘(\n')
 _HYPHENS = frozenset("-‐")
 
@@ -71,27 +73,39 @@ class _Scorer:
         self.known_candidates: dict[str, tuple[tuple[str, float], ...]] = {}
         # Words known to have no candidate: a story's pass skips them with one set look-up.
         self.hopeless: set[str] = set()
+        self.strangers = 0
 
     def candidates(self, word: str) -> tuple[tuple[str, float], ...]:
         """The words ``word`` (lower case) may be a typo for, each with the margin it must win by.
 
-        None for a word too short to check, not a word of the list, or with no
-        variant worth trying (and the word is added to :attr:`hopeless`).
+        Empty for a word too short to check, not a word of the list, or with no
+        variant worth trying; such words go to :attr:`hopeless`. Words of the
+        list are memoised; names and numbers only in :attr:`hopeless`, which is
+        emptied every ``_STRANGERS_REMEMBERED`` of them, so memory stays bounded
+        however large an archive's vocabulary.
         """
         found = self.known_candidates.get(word)
         if found is None:
-            found = ()
-            if len(word) >= self.min_length and word.isalpha() and word in self.lex.words:
-                confusable = self.confusions.get(word, set())
-                generic = set() if word in self.common else {
-                    c for c in self.lex.variants(word) if c not in self.common}
-                found = tuple((c, self.confusion_margin if c in confusable else self.margin)
-                              for c in sorted(generic | confusable)
-                              if self.lex.count(c) and not same_word(word, c))
-            self.known_candidates[word] = found
-            if not found:
+            if len(word) >= self.min_length and word not in self.lex.words:
+                self.strangers += 1
+                if self.strangers > _STRANGERS_REMEMBERED:
+                    self.hopeless.clear()
+                    self.strangers = 0
                 self.hopeless.add(word)
+                return ()
+            found = self.known_candidates[word] = self._find(word)
+        if not found:
+            self.hopeless.add(word)
         return found
+
+    def _find(self, word: str) -> tuple[tuple[str, float], ...]:
+        if len(word) < self.min_length or not word.isalpha():
+            return ()
+        confusable = self.confusions.get(word, set())
+        generic = set() if word in self.common else {c for c in self.lex.variants(word) if c not in self.common}
+        return tuple((c, self.confusion_margin if c in confusable else self.margin)
+                     for c in sorted(generic | confusable)
+                     if self.lex.count(c) and not same_word(word, c))
 
     def better(self, left: str | None, word: str, right: str | None,
                story: _Story) -> tuple[str, float] | None:

@@ -118,3 +118,20 @@ def test_a_newsroom_adds_house_spellings_and_patterns(cli, tmp_path):
     found = findings(cli, story, select="house-spelling", extra=("--rules", rules))
     assert [(f["text"], f["suggestions"][0]) for f in found] == [
         ("colour", "color"), ("3m viewers", "3 million viewers")]
+
+
+def test_real_word_memory_stays_bounded_over_an_endless_vocabulary(monkeypatch):
+    from copydesk.checks import real_word
+    from copydesk.config import load_config
+    from copydesk.lexicon import lexicon
+    from copydesk.plugins import load_registry
+
+    monkeypatch.setattr(real_word, "_STRANGERS_REMEMBERED", 50)
+    options = load_config().options(load_registry().checks["real-word-error"])
+    scorer = real_word._Scorer(lexicon(), options)
+    assert "health" in dict(scorer.candidates("heath"))
+    for number in range(1_000):
+        assert scorer.candidates(f"qzx{number}name") == ()
+    assert len(scorer.hopeless) <= 51
+    assert list(scorer.known_candidates) == ["heath"]
+    assert scorer.candidates("the") == () and "the" in scorer.hopeless
