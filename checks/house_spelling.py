@@ -7,21 +7,25 @@ case ("Ipad" → "iPad", leaving "ipad" to another entry). ``patterns`` maps
 regular expressions to replacements (``\\1`` and friends allowed), matched
 case-sensitively unless the expression says ``(?i)``.
 
-All entries are compiled into one expression per story pass, so a long list
-costs one scan of the copy.
+The listed spellings are compiled into one expression, tried only where a
+word of the copy is the first word of some entry: a dictionary look-up per
+word instead of a case-insensitive scan of every character, several times
+faster. A pattern is a scan of the copy each.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cache
-from typing import Iterator
+from itertools import accumulate
 
 from copydesk.checking import CheckContext, Option, Rule, document_check
-from copydesk.document import Document
+from copydesk.document import Block, Document
 from copydesk.findings import Finding
 from copydesk.hookspecs import hookimpl
 from copydesk.lexicon import match_case
+from copydesk.text import WORD
 
 _EDGE_BEFORE = r"(?<![\w'’-])"
 _EDGE_AFTER = r"(?![\w'’-])"
@@ -37,18 +41,30 @@ class _HouseList:
             else:
                 self.exact[_normalise(wrong)] = right
         self.spellings = _alternation(self.any_case, re.IGNORECASE), _alternation(self.exact, 0)
+        self.first_words = {WORD.match(entry.lower()).group() for entry in (*self.any_case, *self.exact)}
         self.patterns = [(re.compile(pattern), replacement) for pattern, replacement in patterns]
 
-    def matches(self, text: str) -> Iterator[tuple[int, int, str]]:
-        """(start, end, replacement) of every listed spelling in ``text``."""
-        any_case, exact = self.spellings
-        if any_case is not None:
-            for match in any_case.finditer(text):
-                right = self.any_case[_normalise(match.group().lower())]
-                yield match.start(), match.end(), _follow_case(match.group(), right)
-        if exact is not None:
-            for match in exact.finditer(text):
-                yield match.start(), match.end(), self.exact[_normalise(match.group())]
+    def matches(self, block: Block) -> Iterator[tuple[int, int, str]]:
+        """(start, end, replacement) of every listed spelling in the block's text."""
+        text, parts = block.text, block.parts
+        # Words never hold a line break: one lower() and one replace() of the joined words.
+        words = "\n".join(parts[1::2]).lower().replace("’", "'").split("\n")
+        firsts = [position for position, word in enumerate(words) if word in self.first_words]
+        if firsts:
+            ends = list(accumulate(map(len, parts)))  # word i (parts[2i + 1]) starts at ends[2i]
+            any_case, exact = self.spellings
+            # As a scan would, a match is not looked for inside the previous one.
+            any_case_end = exact_end = 0
+            for start in (ends[2 * position] for position in firsts):
+                match = any_case.match(text, start) if any_case and start >= any_case_end else None
+                if match:
+                    any_case_end = match.end()
+                    right = self.any_case[_normalise(match.group().lower())]
+                    yield match.start(), match.end(), _follow_case(match.group(), right)
+                match = exact.match(text, start) if exact and start >= exact_end else None
+                if match:
+                    exact_end = match.end()
+                    yield match.start(), match.end(), self.exact[_normalise(match.group())]
         for pattern, replacement in self.patterns:
             for match in pattern.finditer(text):
                 yield match.start(), match.end(), match.expand(replacement)
@@ -94,7 +110,7 @@ def house_spelling(document: Document, ctx: CheckContext) -> Iterator[Finding]:
     for block in document.blocks:
         if block.kind == "residue":
             continue
-        for start, end, replacement in sorted(house.matches(block.text)):
+        for start, end, replacement in sorted(house.matches(block)):
             written = block.text[start:end]
             if written == replacement:
                 continue

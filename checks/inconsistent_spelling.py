@@ -28,15 +28,23 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 from copydesk.checking import CheckContext, Option, Rule, document_check
 from copydesk.document import Block, Document
 from copydesk.findings import Finding
 from copydesk.hookspecs import hookimpl
-from copydesk.lexicon import (Lexicon, deletion_keys, lexicon, match_case, neighbours, one_edit_apart,
-                              same_word, word_sets)
+from copydesk.lexicon import (
+    Lexicon,
+    deletion_keys,
+    lexicon,
+    match_case,
+    neighbours,
+    one_edit_apart,
+    same_word,
+    word_sets,
+)
 
 # Words, keeping hyphenated and apostrophised compounds whole: "al-Nujaba", "Kata'ib".
 _COMPOUND_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
@@ -59,25 +67,30 @@ class _Form:
         return max(self.written, key=self.written.__getitem__)
 
 
-def _forms(document: Document, min_length: int) -> dict[str, _Form]:
-    """Every spelling of the story: compounds with their case, other words lower-cased."""
-    forms: dict[str, _Form] = {}
-    seen_texts: set[str] = set()
+def _spellings(document: Document, min_length: int) -> dict[str, dict[str, int]]:
+    """Every spelling of the story (compounds with their case, other words lower-cased) →
+    how often it is written each way."""
+    copy: dict[str, None] = {}  # the blocks' texts, a repeated block once, in order
     for block in document.blocks:
-        if block.kind == "residue" or block.text in seen_texts:
+        if block.kind != "residue":
+            copy.setdefault(block.text)
+    # Counted over the whole story first (a word never spans a line break): the work below is per spelling.
+    counts = Counter(_COMPOUND_WORD.findall("\n".join(copy)))
+    long_enough = [written for written in counts if len(written) >= min_length]
+    spellings: dict[str, dict[str, int]] = {}
+    for written, lowered in zip(long_enough, "\n".join(long_enough).lower().split("\n")):
+        if _JOINERS.isdisjoint(written):
+            key = lowered
+        elif ("'" in written or "’" in written) and _CLITIC.search(written):
             continue
-        seen_texts.add(block.text)
-        # Counted per block first: a story's words repeat, and the work below is per spelling.
-        for written, count in Counter(_COMPOUND_WORD.findall(block.text)).items():
-            if len(written) < min_length or (("'" in written or "’" in written) and _CLITIC.search(written)):
-                continue
-            key = written if _is_compound(written) else written.lower()
-            form = forms.get(key)
-            if form is None:
-                form = forms[key] = _Form(key)
-            form.count += count
-            form.written[written] = form.written.get(written, 0) + count
-    return forms
+        else:
+            key = written
+        ways = spellings.get(key)
+        if ways is None:
+            spellings[key] = {written: counts[written]}
+        else:
+            ways[written] = counts[written]
+    return spellings
 
 
 def _inside_sentence(document: Document, form: _Form) -> bool:
@@ -188,26 +201,38 @@ def _british_american(a: str, b: str) -> bool:
 )
 def inconsistent_spelling(document: Document, ctx: CheckContext) -> Iterator[Finding]:
     judge = _Judge(lexicon(), ctx.options)
-    forms = _forms(document, ctx.options["min_length"])
-    keys = {form.key: deletion_keys(form.key.lower()) for form in forms.values()}
+    spellings = _spellings(document, ctx.options["min_length"])
+    keys = dict(zip(spellings, map(deletion_keys, "\n".join(spellings).lower().split("\n"))))
     # Only deletion keys two spellings share relate them; counting first spares
     # bucketing the story's whole vocabulary.
     shared = {key for key, count in Counter(itertools.chain.from_iterable(keys.values())).items() if count > 1}
-    by_deletion: dict[str, list[_Form]] = defaultdict(list)
-    for form in forms.values():
-        for variant in keys[form.key] & shared:
-            by_deletion[variant].append(form)
-    for form in list(forms.values()):
-        key = form.key.lower()
-        related = {other.key for variant in keys[form.key] & shared for other in by_deletion[variant]}
-        listed = judge.variants.get(key)
+    by_deletion: dict[str, list[str]] = defaultdict(list)
+    for spelling, deletions in keys.items():
+        for variant in deletions & shared:
+            by_deletion[variant].append(spelling)
+    paired = set(itertools.chain.from_iterable(by_deletion.values()))
+    forms: dict[str, _Form] = {}
+
+    def form(spelling: str) -> _Form:
+        found = forms.get(spelling)
+        if found is None:
+            ways = spellings[spelling]
+            found = forms[spelling] = _Form(spelling, sum(ways.values()), ways)
+        return found
+
+    for spelling in spellings:
+        listed = judge.variants.get(spelling.lower())
+        if spelling not in paired and not listed:
+            continue
+        related = {other for variant in keys[spelling] & shared for other in by_deletion[variant]}
         if listed:
-            related.update(k for k in forms if k.lower() in listed)
-        related.discard(form.key)
-        for other_key in sorted(related):
-            majority = forms[other_key]
-            if majority.count > form.count and judge.same_word_spelt_differently(document, form, majority):
-                yield from _report(ctx, document, form, majority)
+            related.update(other for other in spellings if other.lower() in listed)
+        related.discard(spelling)
+        minority = form(spelling)
+        for other in sorted(related):
+            majority = form(other)
+            if majority.count > minority.count and judge.same_word_spelt_differently(document, minority, majority):
+                yield from _report(ctx, document, minority, majority)
                 break
 
 

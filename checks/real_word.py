@@ -71,6 +71,8 @@ class _Scorer:
         self.common = lex.most_common(options["skip_most_common"])
         self.confusions = word_sets(options["confusion_sets"])
         self.known_candidates: dict[str, tuple[tuple[str, float], ...]] = {}
+        # The confusion-set partners among them: all a word seen with both neighbours is tried against.
+        self.known_confusions: dict[str, tuple[tuple[str, float], ...]] = {}
         # Words known to have no candidate: a story's pass skips them with one set look-up.
         self.hopeless: set[str] = set()
         self.strangers = 0
@@ -94,6 +96,8 @@ class _Scorer:
                 self.hopeless.add(word)
                 return ()
             found = self.known_candidates[word] = self._find(word)
+            confusable = self.confusions.get(word, ())
+            self.known_confusions[word] = tuple(c for c in found if c[0] in confusable)
         if not found:
             self.hopeless.add(word)
         return found
@@ -108,7 +112,7 @@ class _Scorer:
                      if self.lex.count(c) and not same_word(word, c))
 
     def better(self, left: str | None, word: str, right: str | None,
-               story: _Story) -> tuple[str, float] | None:
+               candidates: tuple[tuple[str, float], ...], story: _Story) -> tuple[str, float] | None:
         """The variant that fits this context far better than ``word``, with how many times better.
 
         Scores are :meth:`Lexicon.combine`'s. A candidate needs at least one pair seen
@@ -116,17 +120,15 @@ class _Scorer:
         with every neighbour it has is plausible; only its confusion-set
         partners are tried. A candidate the story uses elsewhere needs
         ``story_evidence`` times less margin.
+
+        ``candidates`` are :meth:`candidates`'s for ``word``.
         """
-        candidates = self.candidates(word)
-        if not candidates:
-            return None
         lex, following = self.lex, self.lex.following
         after_left = following.get(left, NOTHING_FOLLOWS)
         left_count = after_left.get(word, 0) if left else None
         right_count = following.get(word, NOTHING_FOLLOWS).get(right, 0) if right else None
         if left_count != 0 and right_count != 0:
-            confusable = self.confusions.get(word, ())
-            candidates = tuple(c for c in candidates if c[0] in confusable)
+            candidates = self.known_confusions[word]
             if not candidates:
                 return None
         as_written = lex.combine(left, word, right, left_count, right_count, self.word_affinity)
@@ -168,16 +170,17 @@ def _scorer(options: Mapping[str, Any]) -> _Scorer:
 class _Story:
     """What the whole story says about its words: names, and deliberate uses."""
 
-    def __init__(self, document: Document) -> None:
+    def __init__(self, document: Document, lowered: list[list[str]]) -> None:
         self.document = document
+        self.lowered = lowered
         self._names: set[str] | None = None
         self._vocabulary: set[str] | None = None
 
     @property
     def vocabulary(self) -> set[str]:
-        """Every word of the story, lower case."""
+        """Every word of the story's copy, lower case."""
         if self._vocabulary is None:
-            self._vocabulary = {word.lower() for block in self.document.blocks for word in block.parts[1::2]}
+            self._vocabulary = set().union(*self.lowered)
         return self._vocabulary
 
     @property
@@ -233,30 +236,38 @@ def _is_title_case(words: list[str]) -> bool:
 def real_word_error(document: Document, ctx: CheckContext) -> Iterator[Finding]:
     scorer = _scorer(ctx.options)
     lex = scorer.lex
-    hopeless = scorer.hopeless
-    story = _Story(document)
-    for block in document.blocks:
-        if block.kind == "residue":
-            continue
+    known, hopeless = lex.words, scorer.hopeless
+    blocks = [block for block in document.blocks if block.kind != "residue"]
+    # Words never hold a line break, so one lower() of the joined words lowers them all.
+    lowered = ["\n".join(block.parts[1::2]).lower().split("\n") for block in blocks]
+    story = _Story(document, lowered)
+    for block, words in zip(blocks, lowered):
         parts = block.parts
-        # Words never hold a line break, so one lower() of the joined words lowers them all.
-        lowered = "\n".join(parts[1::2]).lower().split("\n")
         title_case = block.kind == "headline" and _is_title_case(parts[1::2])
-        for position in [at for at, word in enumerate(lowered) if word not in hopeless]:
-            word = lowered[position]
-            if not scorer.candidates(word):
+        last_position = len(words) - 1
+        for position in [at for at, word in enumerate(words) if word not in hopeless]:
+            word = words[position]
+            candidates = scorer.candidates(word)
+            if not candidates:
                 continue
             index = 2 * position + 1
             written = parts[index]
-            if written[0].isupper() and (written.isupper() or word in story.names or (
-                    not title_case and not _opens_sentence(parts[index - 1], index == 1))):
+            before, after = parts[index - 1], parts[index + 1]
+            if written[0].isupper() and (written.isupper() or (
+                    not title_case and not _opens_sentence(before, index == 1)) or word in story.names):
                 continue
-            if _in_compound(parts[index - 1], parts[index + 1]):
+            if _in_compound(before, after):
                 continue
-            left, right = neighbours(parts, index, lex)
+            # As lexicon.neighbours: only a known word that white space alone separates is evidence.
+            left = words[position - 1] if position and before.isspace() else None
+            if left is not None and (left not in known or not left.isalpha()):
+                left = None
+            right = words[position + 1] if position < last_position and after.isspace() else None
+            if right is not None and (right not in known or not right.isalpha()):
+                right = None
             if left is None and right is None:
                 continue
-            better = scorer.better(left, word, right, story)
+            better = scorer.better(left, word, right, candidates, story)
             if better is None or story.used_elsewhere(word, neighbours(parts, index)):
                 continue
             candidate, ratio = better

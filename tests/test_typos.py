@@ -111,6 +111,16 @@ def test_house_spellings_follow_case_and_phrases_span_line_breaks(cli, tmp_path)
     assert {f["severity"] for f in found} == {"error"}
 
 
+def test_house_spellings_match_whole_words_and_never_inside_an_earlier_match(cli, tmp_path):
+    story = write(tmp_path, "edges.txt", "Notes\n\n"
+                  "They re-accomodate guests who were accomodated. "
+                  "He has free reign in the lab; she is a shoe-in for the job.\n")
+    found = findings(cli, story, select="house-spelling")
+    # "reign in" is listed too, but it starts inside "free reign", as a scan of the text would see it.
+    assert [(f["text"], f["suggestions"][0]) for f in found] == [
+        ("free reign", "free rein"), ("shoe-in", "shoo-in")]
+
+
 def test_a_newsroom_adds_house_spellings_and_patterns(cli, tmp_path):
     story = write(tmp_path, "own.txt", "Notes\n\nThe Grey Cup final, in colour, drew 3m viewers.\n")
     rules = write(tmp_path, "rules.yaml", "checks:\n  house-spelling:\n    spellings:\n      colour: color\n"
