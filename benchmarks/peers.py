@@ -2,7 +2,9 @@
 
 Corpora: ../shared/corpus/bbc (2,225 stories) and 300 copies of ../shared/seeds.
 copydesk runs every offline check (`copydesk audit --no-cache`), on one core
-(--jobs 1, the per-process figure) and on every core (default --jobs).
+(--jobs 1, the per-process figure) and on every core (default --jobs); and,
+as the floor no set of checks can beat, on every core with only
+``repeated-word`` (reading, segmenting and one pass over the words).
 proselint (PyPI) and write-good (npm) are installed here if absent: proselint
 into this Python, write-good under benchmarks/out/node. Each tool gets every file
 of the corpus in one command. Prints words/s, peak RSS (the largest single
@@ -70,6 +72,8 @@ def main() -> None:
         "copydesk (1 job)": [*copydesk_command(), "audit", "--no-cache", "--jobs", "1", "--progress", "never"],
         f"copydesk ({cores} jobs)": [*copydesk_command(), "audit", "--no-cache", "--jobs", str(cores),
                                      "--progress", "never"],
+        f"floor ({cores} jobs)": [*copydesk_command(), "audit", "--no-cache", "--jobs", str(cores),
+                                  "--progress", "never", "--select", "repeated-word"],
         "proselint": proselint(),
         "write-good": write_good(),
     }
@@ -79,11 +83,11 @@ def main() -> None:
         print(f"\n{name}: {len(files):,} files, {words:,} words")
         rates = {}
         for tool, command in tools.items():
-            target = [str(folder)] if tool.startswith("copydesk") else files
+            target = files if tool in ("proselint", "write-good") else [str(folder)]
             seconds, rss, code = peak([*command, *target])
             rates[tool] = words / seconds
             print(f"  {tool:<18} {seconds:7.2f} s  {rates[tool]:>10,.0f} words/s  peak RSS {rss:6.0f} MB  exit {code}")
-        for mine in (t for t in tools if t.startswith("copydesk")):
+        for mine in (t for t in tools if t not in ("proselint", "write-good")):
             print(f"  {mine}: {rates[mine] / rates['proselint']:.2f}x proselint, "
                   f"{rates[mine] / rates['write-good']:.2f}x write-good")
 

@@ -1,8 +1,9 @@
 """``copydesk audit``: the same checks over a whole archive, streamed, in parallel, cached.
 
 The main process walks the archive (:mod:`copydesk.archive`) and hands *units*
-to workers — local processes, or a dask.distributed cluster — at most a few per
-worker at a time, so memory stays flat however large the archive. Each worker
+to workers — local processes, or a dask.distributed cluster — small ones in
+batches, at most a few tasks per worker at a time, so memory stays flat however
+large the archive. Each worker
 builds the engine once and returns, per unit, compact results: the findings, a
 line of figures per story, and the small summaries collection checks need.
 Results are taken in archive order, so any number of jobs gives the same output
@@ -34,6 +35,9 @@ from copydesk.report import DocumentResult, Report
 from copydesk.sources import InputProblem, decode
 
 RECORDS_PER_UNIT = 200  # JSONL/CSV records per unit: big enough to amortise, small enough to spread
+# Small units (a file per story) go to a worker in batches of about this many bytes: one task per
+# story spends more on handing it over than on checking it.
+BATCH_BYTES = 64 * 1024
 CACHE_FILE = "audit-v1.sqlite"
 
 
@@ -159,6 +163,11 @@ def check_unit(settings: Settings, unit: Unit) -> UnitResult:
     engine.suppress(checked)
     result.stories = [_story(document_result, unit.first_offset) for document_result in checked.results]
     return result
+
+
+def check_units(settings: Settings, batch: list[Unit]) -> list[UnitResult]:
+    """Read and check a batch of units, in order: a worker's task."""
+    return [check_unit(settings, unit) for unit in batch]
 
 
 def _story(result: DocumentResult, shift: int) -> Story:
@@ -316,28 +325,41 @@ def run(paths: Iterable[str], settings: Settings, *, executor, window: int, cach
     prefix = fingerprint(settings)
     collected: dict[str, list[Any]] = {}
     outcome = Outcome()
-    pending: deque[tuple[str, Any, bool]] = deque()
+    # In archive order: a cached unit's result, or a batch of units submitted together, with their cache keys.
+    pending: deque[tuple[list[str], Any, bool]] = deque()
+    batch: list[Unit] = []
+    batch_keys: list[str] = []
+    batch_bytes = 0
     run_digest = hashlib.sha256(prefix.encode())
 
+    def submit_batch() -> None:
+        nonlocal batch_bytes
+        if batch:
+            pending.append((batch_keys[:], executor.submit(check_units, settings, batch[:]), False))
+            batch.clear()
+            batch_keys.clear()
+            batch_bytes = 0
+
     def take() -> None:
-        key, future, cached = pending.popleft()
-        result = future if cached else future.result()
-        if not cached:
-            cache.put(key, result)
-        outcome.units += 1
-        outcome.from_cache += cached
-        outcome.stories += len(result.stories)
-        outcome.words += sum(story.words for story in result.stories)
-        outcome.findings += sum(len(story.findings) for story in result.stories)
-        outcome.problems.extend(result.problems)
-        for name, summaries in result.collected.items():
-            collected.setdefault(name, []).extend(summaries)
-        on_unit(result, outcome)
+        keys, future, cached = pending.popleft()
+        for key, result in zip(keys, [future] if cached else future.result()):
+            if not cached:
+                cache.put(key, result)
+            outcome.units += 1
+            outcome.from_cache += cached
+            outcome.stories += len(result.stories)
+            outcome.words += sum(story.words for story in result.stories)
+            outcome.findings += sum(len(story.findings) for story in result.stories)
+            outcome.problems.extend(result.problems)
+            for name, summaries in result.collected.items():
+                collected.setdefault(name, []).extend(summaries)
+            on_unit(result, outcome)
 
     items = units(paths, engine.registry.extensions(), max_bytes=engine.config.max_file_bytes(),
                   records_per_unit=RECORDS_PER_UNIT)
     for item in items:
         if isinstance(item, InputProblem):
+            submit_batch()
             while pending:  # keep problems in archive order with the units around them
                 take()
             outcome.problems.append(item)
@@ -346,10 +368,18 @@ def run(paths: Iterable[str], settings: Settings, *, executor, window: int, cach
         key = Cache.key(prefix, item)
         run_digest.update(key.encode())
         hit = cache.get(key)
-        pending.append((key, hit, True) if hit is not None else (key, executor.submit(check_unit, settings, item),
-                                                                 False))
+        if hit is not None:
+            submit_batch()
+            pending.append(([key], hit, True))
+        else:
+            batch.append(item)
+            batch_keys.append(key)
+            batch_bytes += len(item.data)
+            if batch_bytes >= BATCH_BYTES:
+                submit_batch()
         while len(pending) > window or (pending and pending[0][2]):
             take()
+    submit_batch()
     while pending:
         take()
     _collections(engine, collected, cache, run_digest.hexdigest(), outcome, on_collection_finding)

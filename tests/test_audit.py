@@ -208,6 +208,25 @@ def test_the_cache_serves_an_unchanged_archive_and_notices_changes(cli, tmp_path
     assert "0 of 4 units from the cache" in err
 
 
+def test_cached_and_batched_stories_keep_archive_order(cli, tmp_path):
+    """Small files go to workers in batches; cache hits between them must not jump the queue."""
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    rng = random.Random(5)
+    stories = [synthetic_story(rng, number) for number in range(120)]
+    for number, (headline, body) in enumerate(stories):
+        (archive / f"{number:03d}.txt").write_text(f"{headline}\n\n{body}\n", encoding="utf-8")
+    cache = ("--cache-dir", tmp_path / "cache")
+    cli("audit", archive, *cache, "--jobs", "2", "--progress", "never")
+    for number in range(0, 120, 3):  # every third story changes: hits and misses alternate
+        (archive / f"{number:03d}.txt").write_text(f"{stories[number][0]}\n\nThe the {stories[number][1]}\n",
+                                                   encoding="utf-8")
+    mixed = cli("audit", archive, *cache, "--jobs", "2", "--progress", "never")
+    fresh = cli("audit", archive, "--no-cache", "--jobs", "1", "--progress", "never")
+    assert "80 of 120 units from the cache" in mixed.err
+    assert mixed.out == fresh.out and mixed.out.count('"repeated-word"') >= 40
+
+
 def test_a_killed_audit_resumes_from_the_cache(tmp_path):
     archive = tmp_path / "archive"
     archive.mkdir()
