@@ -17,7 +17,7 @@ import hashlib
 import zlib
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from copydesk.checking import CheckContext, Option, Rule, collection_check
 from copydesk.document import Document
@@ -38,7 +38,14 @@ class ArticleSummary:
     headline: str | None
     location: Location
     digest: str | None  # None: too short to compare
-    signature: Any  # numpy uint32 array of MinHash values, or None
+    # The MinHash values as little-endian uint32 bytes, or None: a summary read back from the
+    # audit cache or shipped by a cluster needs no numpy until stories are compared.
+    signature: bytes | None
+
+    def hashvalues(self) -> np.ndarray:
+        import numpy as np
+
+        return np.frombuffer(self.signature, dtype="<u4")
 
 
 class _WordHashes(dict):
@@ -91,7 +98,7 @@ def summarise(document: Document, ctx: CheckContext) -> ArticleSummary:
         return ArticleSummary(document.id, document.headline, location, None, None)
     digest = hashlib.sha1(" ".join(words).encode("utf-8", "surrogatepass")).hexdigest()
     return ArticleSummary(document.id, document.headline, location, digest,
-                          signature(words, _permutations(ctx.options["num_perm"])))
+                          signature(words, _permutations(ctx.options["num_perm"])).astype("<u4").tobytes())
 
 
 def _clusters(summaries: list[ArticleSummary], threshold: float, num_perm: int) -> list[list[int]]:
@@ -119,7 +126,7 @@ def _clusters(summaries: list[ArticleSummary], threshold: float, num_perm: int) 
         hashes = {}
         with index.insertion_session() as session:
             for i in distinct:
-                hashes[i] = LeanMinHash(seed=_SEED, hashvalues=summaries[i].signature, scheme="affine32")
+                hashes[i] = LeanMinHash(seed=_SEED, hashvalues=summaries[i].hashvalues(), scheme="affine32")
                 session.insert(i, hashes[i])
         for i in distinct:
             for j in index.query(hashes[i]):
@@ -135,7 +142,7 @@ def similarity(a: ArticleSummary, b: ArticleSummary) -> float:
     """Estimated Jaccard similarity of two stories' shingle sets."""
     if a.digest == b.digest:
         return 1.0
-    return float((a.signature == b.signature).mean())
+    return float((a.hashvalues() == b.hashvalues()).mean())
 
 
 @collection_check(
