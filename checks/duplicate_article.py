@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 from copydesk.checking import CheckContext, Option, Rule, collection_check
 from copydesk.document import Document
@@ -120,7 +121,10 @@ def _clusters(summaries: list[ArticleSummary], threshold: float, num_perm: int) 
         join(i, first_with.setdefault(summaries[i].digest, i))
     distinct = list(first_with.values())
     if len(distinct) > 1:
-        from datasketch import LeanMinHash, MinHashLSH  # imported only when there is something to compare
+        from datasketch import (  # imported only when there is something to compare
+            LeanMinHash,
+            MinHashLSH,
+        )
 
         index = MinHashLSH(threshold=threshold, num_perm=num_perm)
         hashes = {}

@@ -249,11 +249,6 @@ class Cache:
             self.connection.close()
 
 
-def default_cache_folder() -> str:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "copydesk")
-
-
 class _Inline:
     """An executor that runs each task when its result is asked for (--jobs 1)."""
 

@@ -220,6 +220,7 @@ def _audit(args: argparse.Namespace) -> int:
     import csv
 
     from copydesk import audit
+    from copydesk.cachedir import default_cache_folder
     from copydesk.engine import UsageError
     from copydesk.findings import SEVERITY_RANK
     from copydesk.formatters.csv import COLUMNS, row
@@ -231,7 +232,7 @@ def _audit(args: argparse.Namespace) -> int:
     registry, config = _setup(args)
     settings = audit.Settings(args.rules, tuple(args.select), tuple(args.ignore), args.published)
     audit.engine_for(settings, registry, config)  # a bad --select fails here, before any worker starts
-    cache = audit.Cache(None if args.no_cache else args.cache_dir or audit.default_cache_folder())
+    cache = audit.Cache(None if args.no_cache else args.cache_dir or default_cache_folder())
     executor = audit.DaskExecutor(args.scheduler) if args.engine == "dask" else audit.local_executor(args.jobs)
     workers = executor.workers if args.engine == "dask" else args.jobs
     dashboard = None

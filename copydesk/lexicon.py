@@ -3,8 +3,10 @@
 The counts are symspellpy's bundled lists (MIT), derived from the Google Books
 Ngram data: 82,765 words and the 243,342 most frequent word pairs (every pair
 seen at least 6.4 million times). They ship inside that wheel, so nothing is
-downloaded, and they are read once per process, on first use, in about 0.3 s
-(``copydesk checks`` and checks that do not need them never pay for it).
+downloaded. They are read once per process, on first use (``copydesk checks``
+and checks that do not need them never pay for it): parsing the text lists
+takes about 0.3 s, so the parsed lists are kept in copydesk's cache folder
+(:mod:`copydesk.cachedir`, 4 MB) and read back in under 0.1 s next time.
 
 A pair missing from the list is not impossible, only rarer than the list's
 floor: :meth:`Lexicon.pair` says so, and scorers decide how generous to be.
@@ -12,9 +14,17 @@ floor: :meth:`Lexicon.pair` says so, and scorers decide how generous to be.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import importlib.util
+import marshal
+import os
+import sys
+import tempfile
 from functools import cache, lru_cache
 from pathlib import Path
+
+from copydesk.cachedir import default_cache_folder
 
 UNIGRAM_FILE = "frequency_dictionary_en_82_765.txt"
 BIGRAM_FILE = "frequency_bigramdictionary_en_243_342.txt"
@@ -30,6 +40,11 @@ _REGIONAL = (("ise", "ize"), ("isa", "iza"), ("yse", "yze"), ("our", "or"), ("ll
 # What follows a word with no pair in the list (shared, never written to).
 NOTHING_FOLLOWS: dict[str, int] = {}
 
+# How many words' variants are found by trying every edit before the deletion index is built:
+# a story asks about a few hundred words (a few milliseconds of edits), an archive about tens of
+# thousands (the index, 0.25 s to build, then answers each in a few look-ups).
+EDITS_BEFORE_INDEX = 1_000
+
 
 class Lexicon:
     """Frequencies of English words and adjacent word pairs (lower case)."""
@@ -42,7 +57,12 @@ class Lexicon:
         self.total = sum(words.values())
         self.pair_floor = min((min(after.values()) for after in following.values()), default=1)
         self._most_common: dict[int, frozenset[str]] = {}
-        self._deletions = self._deletion_index({*following, *(w for after in following.values() for w in after)})
+        # The words variants are drawn from, and the letters they are spelt with.
+        self._paired = {word for word in {*following, *(w for after in following.values() for w in after)}
+                        if len(word) > 1 and word.isalpha()}
+        self._letters = sorted({letter for word in self._paired for letter in word})
+        self._asked = 0
+        self._deletions: dict[str, list[str]] | None = None
 
     def count(self, word: str) -> int:
         return self.words.get(word, 0)
@@ -103,29 +123,42 @@ class Lexicon:
         Only words that occur in some frequent pair are candidates: a variant
         without context evidence can never be judged more probable.
         """
-        # Deleting the first letter would only find variants that change it.
-        keys = {word, *(word[:i] + word[i + 1:] for i in range(1, len(word)))}
-        found = {candidate for key in keys for candidate in self._deletions.get(key, ())
-                 if candidate[0] == word[0] and candidate != word and one_edit_apart(word, candidate)}
+        self._asked += 1
+        if self._deletions is None and self._asked <= EDITS_BEFORE_INDEX:
+            found = self._paired.intersection(self._edits(word))
+        else:
+            # Deleting the first letter would only find variants that change it.
+            keys = {word, *(word[:i] + word[i + 1:] for i in range(1, len(word)))}
+            found = {candidate for key in keys for candidate in self.deletion_index().get(key, ())
+                     if candidate[0] == word[0] and one_edit_apart(word, candidate)}
+        found.discard(word)
         return tuple(sorted(found))
 
-    @staticmethod
-    def _deletion_index(vocabulary: set[str]) -> dict[str, list[str]]:
+    def _edits(self, word: str) -> list[str]:
+        """Every string one edit from ``word`` that keeps its first letter."""
+        splits = [(word[:i], word[i:]) for i in range(1, len(word) + 1)]
+        return [*(left + right[1:] for left, right in splits if right),
+                *(left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1),
+                *(left + letter + right[1:] for left, right in splits if right for letter in self._letters),
+                *(left + letter + right for left, right in splits for letter in self._letters)]
+
+    def deletion_index(self) -> dict[str, list[str]]:
         """Every word of the pair list, and each of its one-letter deletions, → the words.
 
         A symmetric-deletion index (as in SymSpell): two words are one edit
         apart only if they share an entry, so finding variants costs a few
-        look-ups instead of generating hundreds of edits.
+        look-ups instead of generating hundreds of edits. Built on first use.
         """
-        index: dict[str, list[str]] = {}
-        for word in vocabulary:
-            if len(word) > 1 and word.isalpha():
+        if self._deletions is None:
+            index: dict[str, list[str]] = {}
+            for word in self._paired:
                 for key in deletion_keys(word):
                     if key in index:
                         index[key].append(word)
                     else:
                         index[key] = [word]
-        return index
+            self._deletions = index
+        return self._deletions
 
 
 @lru_cache(maxsize=8192)  # stories share most of their vocabulary; bounded, as each entry holds a set
@@ -224,14 +257,45 @@ def _data_folder() -> Path:
 def lexicon() -> Lexicon:
     """The process's lexicon, read on first use."""
     folder = _data_folder()
+    lists = [folder / UNIGRAM_FILE, folder / BIGRAM_FILE]
+    stamp = hashlib.sha256(repr([(path.name, path.stat().st_size, path.stat().st_mtime_ns) for path in lists]
+                                + [sys.version_info[:2], marshal.version]).encode()).hexdigest()[:16]
+    parsed = Path(default_cache_folder()) / f"lexicon-{stamp}.marshal"
+    try:
+        words, following = marshal.loads(parsed.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):  # not there yet, or damaged: parse the lists
+        words, following = _parse(*lists)
+        _keep(parsed, marshal.dumps((words, following)))
+    return Lexicon(words, following)
+
+
+def _parse(unigrams: Path, bigrams: Path) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
     # One split of each whole file, then zip: several times faster than a loop over lines.
-    fields = (folder / UNIGRAM_FILE).read_text(encoding="utf-8").split()
+    fields = unigrams.read_text(encoding="utf-8").split()
     words = dict(zip(fields[0::2], map(int, fields[1::2])))
-    fields = (folder / BIGRAM_FILE).read_text(encoding="utf-8").split()
+    fields = bigrams.read_text(encoding="utf-8").split()
     following: dict[str, dict[str, int]] = {}
     for first, second, count in zip(fields[0::3], fields[1::3], map(int, fields[2::3])):
         after = following.get(first)
         if after is None:
             after = following[first] = {}
         after[second] = count
-    return Lexicon(words, following)
+    return words, following
+
+
+def _keep(path: Path, data: bytes) -> None:
+    """Write the parsed lists for the next process, atomically; a cache that cannot be written is no error."""
+    temporary = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for stale in path.parent.glob("lexicon-*.marshal"):  # from another symspellpy or Python
+            if stale != path:
+                stale.unlink(missing_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".lexicon-")
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except OSError:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)

@@ -28,6 +28,14 @@ def needs(path: Path):
     return pytest.mark.skipif(not path.exists(), reason=f"needs {path} (shared data beside the repo)")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def private_cache_folder(tmp_path_factory):
+    """copydesk's cache folder (parsed word lists) is the session's own, not the user's."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+        yield
+
+
 @dataclass
 class Run:
     code: int
