@@ -36,11 +36,17 @@ def main() -> None:
             for jobs in sorted({1, cores}):
                 seconds, rss, _ = peak([*audit, "--no-cache", "--jobs", str(jobs), str(bbc)])
                 print(f"bbc, {jobs} job(s): {seconds:.2f} s, {words / seconds:,.0f} words/s, peak RSS {rss:.0f} MB")
-            cache = os.path.join(scratch, "cache")
-            first = peak([*audit, "--cache-dir", cache, str(bbc)])
-            second = peak([*audit, "--cache-dir", cache, str(bbc)])
+            # Best of two first audits (each into an empty cache) and of three second ones: a
+            # half-second run is at the mercy of this machine's neighbours.
+            firsts, agains = [], []
+            for attempt in range(2):
+                cache = os.path.join(scratch, f"cache-{attempt}")
+                firsts.append(peak([*audit, "--cache-dir", cache, str(bbc)]))
+            for _ in range(3):
+                agains.append(peak([*audit, "--cache-dir", cache, str(bbc)]))
+            first, second = min(firsts), min(agains)
             print(f"bbc with a cache: first {first[0]:.2f} s, second {second[0]:.2f} s "
-                  f"({first[0] / second[0]:.0f}x faster), peak RSS {second[1]:.0f} MB")
+                  f"({first[0] / second[0]:.0f}x faster), peak RSS {max(run[1] for run in agains):.0f} MB")
         dump = Path(scratch) / "archive.jsonl"
         rng = random.Random(1)
         words = 0
