@@ -16,7 +16,7 @@ faster. A pattern is a scan of the copy each.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from itertools import accumulate
 
@@ -40,9 +40,26 @@ class _HouseList:
                 self.any_case[_normalise(wrong)] = right
             else:
                 self.exact[_normalise(wrong)] = right
-        self.spellings = _alternation(self.any_case, re.IGNORECASE), _alternation(self.exact, 0)
-        self.first_words = {WORD.match(entry.lower()).group() for entry in (*self.any_case, *self.exact)}
-        self.patterns = [(re.compile(pattern), replacement) for pattern, replacement in patterns]
+        # An entry that does not start with a letter or digit ("'til") has no first word to look
+        # up: it is scanned for, as a pattern is.
+        self.first_words = {WORD.match(entry.lower()).group() for entry in (*self.any_case, *self.exact)
+                            if WORD.match(entry)}
+        self.by_first_word: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = []
+        self.scanned: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = []
+        for entries, flags, fix in ((self.any_case, re.IGNORECASE, self._any_case_fix),
+                                    (self.exact, 0, self._exact_fix)):
+            for by_word, kept in ((True, self.by_first_word), (False, self.scanned)):
+                expression = _alternation([entry for entry in entries if bool(WORD.match(entry)) == by_word], flags)
+                if expression is not None:
+                    kept.append((expression, fix))
+        self.scanned += [(re.compile(pattern), lambda match, replacement=replacement: match.expand(replacement))
+                         for pattern, replacement in patterns]
+
+    def _any_case_fix(self, match: re.Match[str]) -> str:
+        return _follow_case(match.group(), self.any_case[_normalise(match.group().lower())])
+
+    def _exact_fix(self, match: re.Match[str]) -> str:
+        return self.exact[_normalise(match.group())]
 
     def matches(self, block: Block) -> Iterator[tuple[int, int, str]]:
         """(start, end, replacement) of every listed spelling in the block's text."""
@@ -52,29 +69,23 @@ class _HouseList:
         firsts = [position for position, word in enumerate(words) if word in self.first_words]
         if firsts:
             ends = list(accumulate(map(len, parts)))  # word i (parts[2i + 1]) starts at ends[2i]
-            any_case, exact = self.spellings
-            # As a scan would, a match is not looked for inside the previous one.
-            any_case_end = exact_end = 0
-            for start in (ends[2 * position] for position in firsts):
-                match = any_case.match(text, start) if any_case and start >= any_case_end else None
-                if match:
-                    any_case_end = match.end()
-                    right = self.any_case[_normalise(match.group().lower())]
-                    yield match.start(), match.end(), _follow_case(match.group(), right)
-                match = exact.match(text, start) if exact and start >= exact_end else None
-                if match:
-                    exact_end = match.end()
-                    yield match.start(), match.end(), self.exact[_normalise(match.group())]
-        for pattern, replacement in self.patterns:
-            for match in pattern.finditer(text):
-                yield match.start(), match.end(), match.expand(replacement)
+            for expression, fix in self.by_first_word:
+                matched_to = 0  # as a scan would, a match is not looked for inside the previous one
+                for start in (ends[2 * position] for position in firsts):
+                    match = expression.match(text, start) if start >= matched_to else None
+                    if match:
+                        matched_to = match.end()
+                        yield match.start(), match.end(), fix(match)
+        for expression, fix in self.scanned:
+            for match in expression.finditer(text):
+                yield match.start(), match.end(), fix(match)
 
 
 def _normalise(phrase: str) -> str:
     return " ".join(phrase.replace("’", "'").split())
 
 
-def _alternation(entries: dict[str, str], flags: int) -> re.Pattern[str] | None:
+def _alternation(entries: list[str], flags: int) -> re.Pattern[str] | None:
     if not entries:
         return None
     # Longest first, so "free reign" is preferred to a shorter entry inside it.

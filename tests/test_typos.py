@@ -122,12 +122,13 @@ def test_house_spellings_match_whole_words_and_never_inside_an_earlier_match(cli
 
 
 def test_a_newsroom_adds_house_spellings_and_patterns(cli, tmp_path):
-    story = write(tmp_path, "own.txt", "Notes\n\nThe Grey Cup final, in colour, drew 3m viewers.\n")
+    story = write(tmp_path, "own.txt", "Notes\n\nThe Grey Cup final, in colour, drew 3m viewers 'til midnight.\n")
     rules = write(tmp_path, "rules.yaml", "checks:\n  house-spelling:\n    spellings:\n      colour: color\n"
+                  "      \"'til\": until\n"
                   "    patterns:\n      '(\\d+)m viewers': '\\1 million viewers'\n")
     found = findings(cli, story, select="house-spelling", extra=("--rules", rules))
     assert [(f["text"], f["suggestions"][0]) for f in found] == [
-        ("colour", "color"), ("3m viewers", "3 million viewers")]
+        ("colour", "color"), ("3m viewers", "3 million viewers"), ("'til", "until")]
 
 
 def test_real_word_memory_stays_bounded_over_an_endless_vocabulary(monkeypatch):
