@@ -6,7 +6,8 @@ seen at least 6.4 million times). They ship inside that wheel, so nothing is
 downloaded. They are read once per process, on first use (``copydesk checks``
 and checks that do not need them never pay for it): parsing the text lists
 takes about 0.3 s, so the parsed lists are kept in copydesk's cache folder
-(:mod:`copydesk.cachedir`, 4 MB) and read back in under 0.1 s next time.
+(:mod:`copydesk.cachedir`, 4.4 MB per symspellpy version) and read back in
+under 0.1 s next time.
 
 A pair missing from the list is not impossible, only rarer than the list's
 floor: :meth:`Lexicon.pair` says so, and scorers decide how generous to be.
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.metadata
 import importlib.util
 import marshal
 import os
@@ -258,8 +260,9 @@ def lexicon() -> Lexicon:
     """The process's lexicon, read on first use."""
     folder = _data_folder()
     lists = [folder / UNIGRAM_FILE, folder / BIGRAM_FILE]
-    stamp = hashlib.sha256(repr([(path.name, path.stat().st_size, path.stat().st_mtime_ns) for path in lists]
-                                + [sys.version_info[:2], marshal.version]).encode()).hexdigest()[:16]
+    # Every environment with the same symspellpy shares one kept copy (not one per install).
+    stamp = hashlib.sha256(repr([importlib.metadata.version("symspellpy"), sys.version_info[:2], marshal.version,
+                                 *((path.name, path.stat().st_size) for path in lists)]).encode()).hexdigest()[:16]
     parsed = Path(default_cache_folder()) / f"lexicon-{stamp}.marshal"
     try:
         words, following = marshal.loads(parsed.read_bytes())
@@ -288,9 +291,6 @@ def _keep(path: Path, data: bytes) -> None:
     temporary = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        for stale in path.parent.glob("lexicon-*.marshal"):  # from another symspellpy or Python
-            if stale != path:
-                stale.unlink(missing_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".lexicon-")
         with os.fdopen(handle, "wb") as out:
             out.write(data)
