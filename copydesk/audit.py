@@ -3,9 +3,9 @@
 The main process walks the archive (:mod:`copydesk.archive`) and hands *units*
 to workers — local processes, or a dask.distributed cluster — small ones in
 batches, at most a few tasks per worker at a time, so memory stays flat however
-large the archive. Each worker
-builds the engine once and returns, per unit, compact results: the findings, a
-line of figures per story, and the small summaries collection checks need.
+large the archive. Each worker builds the engine once and returns, per unit,
+compact results: the findings, a line of figures per story, and the small
+summaries collection checks need.
 Results are taken in archive order, so any number of jobs gives the same output
 in the same order. Each unit's result is cached under a hash of its bytes, its
 name, the effective rules and the copydesk version: an unchanged archive is
