@@ -64,9 +64,10 @@ class _HouseList:
     def matches(self, block: Block) -> Iterator[tuple[int, int, str]]:
         """(start, end, replacement) of every listed spelling in the block's text."""
         text, parts = block.text, block.parts
-        # Words never hold a line break: one lower() and one replace() of the joined words.
-        words = "\n".join(parts[1::2]).lower().replace("’", "'").split("\n")
-        firsts = [position for position, word in enumerate(words) if word in self.first_words]
+        first_words = self.first_words
+        # Entries are normalised to straight apostrophes; the copy may curl them.
+        firsts = [position for position, word in enumerate(block.lowered_words)
+                  if word in first_words or ("’" in word and word.replace("’", "'") in first_words)]
         if firsts:
             ends = list(accumulate(map(len, parts)))  # word i (parts[2i + 1]) starts at ends[2i]
             for expression, fix in self.by_first_word:

@@ -146,7 +146,7 @@ class _Judge:
     def _fits_better(self, document: Document, word: str, replacement: str) -> bool:
         """Whether, somewhere the story writes ``word``, ``replacement`` fits its neighbours far better."""
         for block, index in _uses(document, word):
-            left, right = neighbours(block.parts, index, self.lex)
+            left, right = neighbours(block, index, self.lex)
             if left is None and right is None:
                 continue
             as_written = self.lex.context_score(left, word, right, self.affinity)
@@ -160,10 +160,9 @@ def _uses(document: Document, key: str) -> Iterator[tuple[Block, int]]:
     for block in document.blocks:
         if block.kind == "residue":
             continue
-        parts = block.parts
-        for index in range(1, len(parts), 2):
-            if parts[index].lower() == key:
-                yield block, index
+        for position, word in enumerate(block.lowered_words):
+            if word == key:
+                yield block, 2 * position + 1
 
 
 def _spans(document: Document, form: _Form) -> Iterator[tuple[Block, int, int, str]]:

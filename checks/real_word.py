@@ -170,9 +170,8 @@ def _scorer(options: Mapping[str, Any]) -> _Scorer:
 class _Story:
     """What the whole story says about its words: names, and deliberate uses."""
 
-    def __init__(self, document: Document, lowered: list[list[str]]) -> None:
+    def __init__(self, document: Document) -> None:
         self.document = document
-        self.lowered = lowered
         self._names: set[str] | None = None
         self._vocabulary: set[str] | None = None
 
@@ -180,7 +179,8 @@ class _Story:
     def vocabulary(self) -> set[str]:
         """Every word of the story's copy, lower case."""
         if self._vocabulary is None:
-            self._vocabulary = set().union(*self.lowered)
+            self._vocabulary = set().union(*(block.lowered_words for block in self.document.blocks
+                                             if block.kind != "residue"))
         return self._vocabulary
 
     @property
@@ -197,9 +197,8 @@ class _Story:
     def used_elsewhere(self, word: str, context: tuple[str | None, str | None]) -> bool:
         """Whether ``word`` occurs in the story with other neighbours: a deliberate use."""
         for block in self.document.blocks:
-            parts = block.parts
-            for index in range(1, len(parts), 2):
-                if parts[index].lower() == word and neighbours(parts, index) != context:
+            for position, lowered in enumerate(block.lowered_words):
+                if lowered == word and neighbours(block, 2 * position + 1) != context:
                     return True
         return False
 
@@ -236,15 +235,13 @@ def _is_title_case(words: list[str]) -> bool:
 def real_word_error(document: Document, ctx: CheckContext) -> Iterator[Finding]:
     scorer = _scorer(ctx.options)
     lex = scorer.lex
-    known, hopeless = lex.words, scorer.hopeless
-    blocks = [block for block in document.blocks if block.kind != "residue"]
-    # Words never hold a line break, so one lower() of the joined words lowers them all.
-    lowered = ["\n".join(block.parts[1::2]).lower().split("\n") for block in blocks]
-    story = _Story(document, lowered)
-    for block, words in zip(blocks, lowered):
-        parts = block.parts
+    hopeless = scorer.hopeless
+    story = _Story(document)
+    for block in document.blocks:
+        if block.kind == "residue":
+            continue
+        parts, words = block.parts, block.lowered_words
         title_case = block.kind == "headline" and _is_title_case(parts[1::2])
-        last_position = len(words) - 1
         for position in [at for at, word in enumerate(words) if word not in hopeless]:
             word = words[position]
             candidates = scorer.candidates(word)
@@ -258,17 +255,11 @@ def real_word_error(document: Document, ctx: CheckContext) -> Iterator[Finding]:
                 continue
             if _in_compound(before, after):
                 continue
-            # As lexicon.neighbours: only a known word that white space alone separates is evidence.
-            left = words[position - 1] if position and before.isspace() else None
-            if left is not None and (left not in known or not left.isalpha()):
-                left = None
-            right = words[position + 1] if position < last_position and after.isspace() else None
-            if right is not None and (right not in known or not right.isalpha()):
-                right = None
+            left, right = neighbours(block, index, lex)
             if left is None and right is None:
                 continue
             better = scorer.better(left, word, right, candidates, story)
-            if better is None or story.used_elsewhere(word, neighbours(parts, index)):
+            if better is None or story.used_elsewhere(word, neighbours(block, index)):
                 continue
             candidate, ratio = better
             replacement = match_case(written, candidate)

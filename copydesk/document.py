@@ -179,6 +179,13 @@ class Block:
         return textutil.WORD.findall(self.text)
 
     @cached_property
+    def lowered_words(self) -> list[str]:
+        """:attr:`words` in lower case, for case-blind look-ups; ``lowered_words[i]`` is ``parts[2 * i + 1]``."""
+        # Words never hold a line break, so one lower() of the joined words lowers them all.
+        words = self.parts[1::2]
+        return "\n".join(words).lower().split("\n") if words else []
+
+    @cached_property
     def parts(self) -> list[str]:
         """The text as [separator, word, separator, word, …, separator].
 

@@ -25,8 +25,12 @@ import sys
 import tempfile
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from copydesk.cachedir import default_cache_folder
+
+if TYPE_CHECKING:
+    from copydesk.document import Block
 
 UNIGRAM_FILE = "frequency_dictionary_en_82_765.txt"
 BIGRAM_FILE = "frequency_bigramdictionary_en_243_342.txt"
@@ -229,15 +233,16 @@ def match_case(template: str, word: str) -> str:
     return word
 
 
-def neighbours(parts: list[str], index: int, lexicon: Lexicon | None = None) -> tuple[str | None, str | None]:
-    """The words either side of ``parts[index]`` (see :attr:`Block.parts`), lower case.
+def neighbours(block: Block, index: int, lexicon: Lexicon | None = None) -> tuple[str | None, str | None]:
+    """The words either side of ``block.parts[index]`` (see :attr:`Block.parts`), lower case.
 
     A word is a neighbour only when white space alone separates it: a comma or
     a dash breaks the phrase. With ``lexicon``, a neighbour it does not know
     (a name, a number) gives no evidence and counts as none.
     """
-    left = parts[index - 2].lower() if index >= 3 and parts[index - 1].isspace() else None
-    right = parts[index + 2].lower() if index + 2 < len(parts) and parts[index + 1].isspace() else None
+    parts, words, position = block.parts, block.lowered_words, index // 2
+    left = words[position - 1] if index >= 3 and parts[index - 1].isspace() else None
+    right = words[position + 1] if index + 2 < len(parts) and parts[index + 1].isspace() else None
     if lexicon is not None:
         known = lexicon.words
         if left is not None and (left not in known or not left.isalpha()):

@@ -35,3 +35,12 @@ def test_blocks_cache_sentences_and_tokens_once():
     assert [t.text for t in block.tokens] == ["Kata'ib", "Sayyid", "al", "Shuhada", "said", "It's", "2024"]
     token = block.tokens[-1]
     assert block.source_span(token.start, token.end) == (10 + text.index("2024"), 10 + len(text) - 1)
+
+
+def test_lowered_words_line_up_with_parts():
+    from copydesk.document import Block, OffsetMap
+
+    block = Block("headline", "Attacks on Heath Care — İSTANBUL’s Kata'ib", OffsetMap.shifted(0))
+    assert block.lowered_words == [word.lower() for word in block.parts[1::2]]
+    assert block.lowered_words[2:4] == ["heath", "care"]
+    assert Block("paragraph", " — ", OffsetMap.shifted(0)).lowered_words == []
