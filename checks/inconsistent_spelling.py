@@ -187,7 +187,7 @@ def _british_american(a: str, b: str) -> bool:
     name="inconsistent-spelling",
     description='One story spelling a word or name two ways ("Hezbollah"/"Hizbollah").',
     rules=[Rule("inconsistent-spelling", "warning",
-                "The less used of two spellings of one word or name in a story.")],
+                "The less used of two spellings of one word or name in a story.", spelling=True)],
     options=[
         Option("variants", list[str], 'Spellings of one word or name, one set per entry ("judgment judgement").'),
         Option("min_length", int, "Shorter words are not compared."),

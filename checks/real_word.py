@@ -220,7 +220,8 @@ def _is_title_case(words: list[str]) -> bool:
     name="real-word-error",
     description='A real word that is improbable in context where a close variant is not ("Heath Care").',
     rules=[Rule("real-word-error", "warning",
-                "A valid word that is very probably a typo for a close variant, judged by its neighbours.")],
+                "A valid word that is very probably a typo for a close variant, judged by its neighbours.",
+                spelling=True)],
     options=[
         Option("margin", float, "How many times more probable a one-edit variant must be."),
         Option("confusion_margin", float, "How many times more probable a confusion-set partner must be."),

@@ -106,6 +106,7 @@ def fingerprint(settings: Settings) -> str:
         "ignore": plain(engine.config.ignore()),
         "published": settings.published,
         "max_bytes": engine.config.max_file_bytes(),
+        "house_words": sorted(engine.house_words.words()),
     }
     return hashlib.sha256(json.dumps(effective, sort_keys=True, default=str).encode()).hexdigest()
 

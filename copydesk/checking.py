@@ -37,11 +37,16 @@ MISSING: Any = object()
 
 @dataclass(frozen=True)
 class Rule:
-    """A rule id a check can report, with its default severity."""
+    """A rule id a check can report, with its default severity.
+
+    A ``spelling`` rule questions how a word is spelt: it never reports a word on the newsroom's
+    house word list (``copydesk-words.txt``).
+    """
 
     id: str
     severity: str
     description: str
+    spelling: bool = False
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:

@@ -18,7 +18,7 @@ from copydesk.findings import INTERNAL_ERROR_RULE, Finding, Location
 from copydesk.plugins import Registry
 from copydesk.readers import Reader, ReaderError
 from copydesk.report import DocumentResult, Report, RuleInfo
-from copydesk import sources, suppression
+from copydesk import house_words, sources, suppression
 
 
 class UsageError(Exception):
@@ -69,7 +69,8 @@ def plan(registry: Registry, config: Config, select: Sequence[str] = (),
 class Engine:
     def __init__(self, registry: Registry, config: Config, checks: list[ActiveCheck], *,
                  published: str | None = None, stdin_format: str = "auto",
-                 report_unused_suppressions: bool = False, skip_files: Iterable[str] = ()) -> None:
+                 report_unused_suppressions: bool = False, skip_files: Iterable[str] = (),
+                 house_words_path: str | None = None) -> None:
         self.registry = registry
         self.config = config
         self.checks = checks
@@ -77,8 +78,15 @@ class Engine:
         self.stdin_format = stdin_format
         self.reader_options = config.reader_options()
         self.report_unused_suppressions = report_unused_suppressions
-        # copydesk's own files inside a checked folder (a baseline) are not copy.
-        self.skip_files = {os.path.realpath(path) for path in skip_files}
+        self.house_words = house_words.HouseWords(house_words_path or house_words.path_for(config.files))
+        try:
+            self.house_words.read()
+        except house_words.HouseWordsError as error:
+            raise UsageError(str(error)) from None
+        # Which rules spare the house words: spelling rules, of the checks that run.
+        self.spelling_rules = {rule.id for active in checks for rule in active.check.rules if rule.spelling}
+        # copydesk's own files inside a checked folder (a baseline, the house word list) are not copy.
+        self.skip_files = {os.path.realpath(path) for path in (*skip_files, self.house_words.path)}
 
     def run(self, paths: Iterable[str]) -> Report:
         report = Report(rules={
@@ -193,7 +201,8 @@ class Engine:
             except Exception as error:
                 result.findings.append(internal_error(active.check, document, error))
                 continue
-            result.findings.extend(f for f in produced if active.severities.get(f.rule, "off") != "off")
+            result.findings.extend(f for f in produced if active.severities.get(f.rule, "off") != "off"
+                                   and not (f.rule in self.spelling_rules and self.house_words.covers(f.text)))
             if context.summary:
                 result.summaries[active.check.name] = context.summary
         return result
