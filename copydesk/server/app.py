@@ -38,8 +38,9 @@ from copydesk.server import documents, languagetool as lt
 
 log = logging.getLogger("copydesk.server")
 
-# The editor page: its own script and style files only, no inline code, no other origin.
-EDITOR_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+# The editor page: its own script only, no inline script, nothing from another origin. Inline
+# style is allowed (as in the HTML report): CodeMirror positions its widgets with it.
+EDITOR_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; "
                  "img-src 'self' data:; form-action 'none'; base-uri 'none'; frame-ancestors 'none'")
 _STATIC = {"editor.js": "text/javascript; charset=utf-8", "editor.css": "text/css; charset=utf-8"}
 

@@ -2,7 +2,7 @@
 // Everything from the copy or the server reaches the page as text (textContent, CodeMirror's
 // own rendering), never as HTML; the page's Content-Security-Policy allows this file only.
 import {EditorView, keymap} from "@codemirror/view";
-import {EditorState} from "@codemirror/state";
+import {EditorState, StateEffect} from "@codemirror/state";
 import {minimalSetup} from "codemirror";
 import {markdown} from "@codemirror/lang-markdown";
 import {linter, lintKeymap, forceLinting, forEachDiagnostic, setDiagnostics} from "@codemirror/lint";
@@ -11,8 +11,16 @@ const RANK = {error: 0, warning: 1, info: 2};
 const CHECK_DELAY_MS = 500;
 const status = document.getElementById("status");
 const sidebar = document.getElementById("findings");
+const published = document.getElementById("published");
 const ignored = new Set();  // "ignore once": these findings, at these words, until the page is reloaded
 let spellingRules = new Set();
+// Check again though the copy did not change (the word list or the publication date did).
+const recheckEffect = StateEffect.define();
+
+function recheck(view) {
+  view.dispatch({effects: recheckEffect.of(null)});
+  forceLinting(view);
+}
 let token = sessionStorage.getItem("copydesk-token");
 
 function headers(extra) {
@@ -90,10 +98,17 @@ async function addWord(view, word) {
     await call("/v2/words/add", {method: "POST", headers: {"Content-Type": "application/x-www-form-urlencoded"},
                                  body: new URLSearchParams({word}).toString()});
     status.textContent = "“" + word + "” is on the house word list";
-    forceLinting(view);
+    recheck(view);
   } catch (error) {
     status.textContent = "Could not add the word: " + error.message;
   }
+}
+
+// Dates in the copy are checked against the publication date: today unless the editor says otherwise.
+function request(text) {
+  const body = {markdown: text};
+  if (published.value) body.published = published.value;
+  return body;
 }
 
 async function check(view) {
@@ -102,7 +117,7 @@ async function check(view) {
   status.textContent = "Checking…";
   try {
     const result = await call("/api/v1/check", {method: "POST", headers: {"Content-Type": "application/json"},
-                                                body: JSON.stringify({markdown: text})});
+                                                body: JSON.stringify(request(text))});
     const diagnostics = diagnosticsFor(view, text, result.findings);
     status.textContent = diagnostics.length === 1 ? "1 finding" : diagnostics.length + " findings";
     return diagnostics;
@@ -173,15 +188,18 @@ const view = new EditorView({
     doc: start,
     extensions: [
       minimalSetup, markdown(), EditorView.lineWrapping, keymap.of(lintKeymap),
-      linter(check, {delay: CHECK_DELAY_MS}),
+      linter(check, {delay: CHECK_DELAY_MS,
+                     needsRefresh: update => update.transactions.some(tr => tr.effects.some(e => e.is(recheckEffect)))}),
       sidebarUpdater,
       EditorView.contentAttributes.of({"aria-label": "Story (Markdown)", spellcheck: "false"}),
     ],
   }),
 });
-window.copydeskEditor = view;  // for tests and for the console
+window.copydeskEditor = view;
+published.valueAsDate = new Date();
+published.addEventListener("change", () => recheck(view));  // for tests and for the console
 call("/api/v1/checks", {method: "GET"}).then(listing => {
   spellingRules = new Set(listing.checks.flatMap(check => check.rules.filter(r => r.spelling).map(r => r.id)));
-  forceLinting(view);
+  recheck(view);
 }).catch(error => { status.textContent = "Not connected: " + error.message; });
 view.focus();
