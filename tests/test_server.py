@@ -310,6 +310,10 @@ def test_no_cors_grant_for_an_origin_not_allowed(server):
     status, _, _ = post_form(port, "/v2/words/add", {"word": "Evil"}, {"Origin": "https://evil.example"})
     assert status == 403
     assert "Evil" not in json.loads(request(port, "GET", "/v2/words")[2])["words"]
+    # LanguageTool's browser add-on sends its extension origin, which no web page can take.
+    status, headers, _ = post_form(port, "/v2/check", {"text": "A story.", "language": "auto"},
+                                   {"Origin": "chrome-extension://oldceeleldhonbafppcapldpdifcinji"})
+    assert status == 200 and "access-control-allow-origin" not in headers
 
 
 def test_non_loopback_without_a_token_refuses_to_start(cli, tmp_path):

@@ -308,7 +308,8 @@ class Guard:
     def _refusal(self, scope: Scope) -> Response | None:
         headers = {key.decode("latin-1").casefold(): value.decode("latin-1") for key, value in scope["headers"]}
         origin = headers.get("origin")
-        if origin and origin not in self.allowed and not _same_origin(origin, headers.get("host", "")):
+        if origin and origin not in self.allowed and not _same_origin(origin, headers.get("host", "")) \
+                and not origin.startswith(_EXTENSION_ORIGINS):
             if scope["method"] not in ("GET", "HEAD", "OPTIONS"):
                 # A page elsewhere may not make a visitor's browser check copy or change the word list.
                 return _error(403, f"requests from {origin} are not allowed (see --allow-origin)")
@@ -317,6 +318,11 @@ class Guard:
             return _error(401, "a token is needed: Authorization: Bearer TOKEN, or the apiKey parameter",
                           {"WWW-Authenticate": "Bearer"})
         return None
+
+
+# Browser add-ons (LanguageTool's among them) send their own origin, which no web page can
+# take: they are the user's own tools, not a page elsewhere riding on the user's browser.
+_EXTENSION_ORIGINS = ("chrome-extension://", "moz-extension://", "safari-web-extension://")
 
 
 def _same_origin(origin: str, host: str) -> bool:
