@@ -6,6 +6,7 @@ Every server here listens on loopback only and every test is bounded in time.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import socket
@@ -67,10 +68,9 @@ def post_json(port: int, path: str, data, headers: dict | None = None) -> tuple[
     return request(port, "POST", path, json.dumps(data), {"Content-Type": "application/json", **(headers or {})})
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """``copydesk serve`` as a user starts it, with its rules (and so its word list) in a private folder."""
-    folder = tmp_path_factory.mktemp("newsroom")
+@contextlib.contextmanager
+def serving(folder: Path):
+    """``copydesk serve`` as a user starts it, with its rules (and so its word list) in ``folder``."""
     rules = folder / "copydesk.yaml"
     rules.write_text("checks: {}\n", encoding="utf-8")
     port = free_port()
@@ -80,10 +80,16 @@ def server(tmp_path_factory):
                                     str(rules)], cwd=folder, stdout=subprocess.DEVNULL, stderr=stderr)
     try:
         wait_until_up(port, process, log)
-        yield {"port": port, "folder": folder, "process": process, "log": log}
+        yield {"port": port, "url": f"http://127.0.0.1:{port}", "folder": folder, "process": process, "log": log}
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with serving(tmp_path_factory.mktemp("newsroom")) as served:
+        yield served
 
 
 def utf16_slice(text: str, offset: int, length: int) -> str:

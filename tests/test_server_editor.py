@@ -8,13 +8,10 @@ reaches another origin, nothing logs an error, and HTML in the copy stays text.
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
-from test_html_report import ARTIFACTS, CHROMIUM_ARGS, browser  # noqa: F401 (the browser fixture)
-from test_server import free_port, wait_until_up
+from test_html_report import ARTIFACTS, browser  # noqa: F401 (the browser fixture)
+from test_server import serving
 
 STORY = """# Clinic budget rises
 
@@ -33,20 +30,8 @@ CAPTION = "Nurses at the city clinic (AP Photo/Jane Doe)"
 
 @pytest.fixture(scope="module")
 def editor_server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("desk")
-    rules = folder / "copydesk.yaml"
-    rules.write_text("checks: {}\n", encoding="utf-8")
-    port = free_port()
-    log = folder / "server.log"
-    with open(log, "wb") as stderr:
-        process = subprocess.Popen([sys.executable, "-m", "copydesk", "serve", "--port", str(port),
-                                    "--rules", str(rules)], cwd=folder, stdout=subprocess.DEVNULL, stderr=stderr)
-    try:
-        wait_until_up(port, process, log)
-        yield {"url": f"http://127.0.0.1:{port}", "folder": folder}
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with serving(tmp_path_factory.mktemp("desk")) as served:
+        yield served
 
 
 def _underlined(page, severity: str) -> str:

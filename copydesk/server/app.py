@@ -73,7 +73,13 @@ class Checker:
     def checks_for(self, select: tuple[str, ...], ignore: tuple[str, ...]) -> list[ActiveCheck]:
         return plan(self.engine.registry, self.engine.config, select, ignore)
 
-    async def run(self, call: Callable[[], Report]) -> Report:
+    async def check(self, story: documents.Story, checks: list[ActiveCheck] | None = None) -> Report:
+        """The Engine's report on ``story``, checked in the pool."""
+        engine = self.engine
+        return await self._run(lambda: engine.check_text(story.source, story.reader(engine), path=story.path,
+                                                         checks=checks))
+
+    async def _run(self, call: Callable[[], Report]) -> Report:
         with self._lock:
             if self._waiting >= self.settings.workers + self.settings.queue_size:
                 raise HTTPException(503, "the server is busy: try again shortly", headers={"Retry-After": "1"})
@@ -161,9 +167,7 @@ async def native_check(request: Request) -> Response:
         checks = checker.checks_for(_names(data, "select"), _names(data, "ignore"))
     except UsageError as error:
         raise HTTPException(400, str(error)) from None
-    engine = checker.engine
-    report = await checker.run(lambda: engine.check_text(story.source, story.reader(engine), path=story.path,
-                                                        checks=checks))
+    report = await checker.check(story, checks)
     if not report.results:
         problem = report.problems[0].message if report.problems else "nothing to check"
         raise HTTPException(400, problem)
@@ -197,10 +201,8 @@ async def lt_check(request: Request) -> Response:
     except lt.RequestError as error:
         raise HTTPException(400, str(error)) from None
     checker: Checker = request.app.state.checker
-    engine = checker.engine
-    story = documents.plain_text(asked.text)
-    report = await checker.run(lambda: engine.check_text(story.source, story.reader(engine), path=story.path))
-    return JSONResponse(lt.response(asked, report, engine.spelling_rules, checker.descriptions))
+    report = await checker.check(documents.plain_text(asked.text))
+    return JSONResponse(lt.response(asked, report, checker.engine.spelling_rules, checker.descriptions))
 
 
 async def lt_languages(request: Request) -> Response:
