@@ -113,3 +113,21 @@ def test_editor_page_headers(browser, editor_server):  # noqa: F811
         assert page.locator("script[src^='http'], link[href^='http']").count() == 0  # nothing from a CDN
     finally:
         page.close()
+
+
+def test_editor_asks_for_the_token_of_a_guarded_server(browser, tmp_path):  # noqa: F811
+    from test_server import ThreadServer, _engine
+
+    from copydesk.server.app import Settings, create_app
+
+    token = "newsroom-token-0123456789"
+    with ThreadServer(create_app(_engine(tmp_path), Settings(token=token))) as served:
+        page = browser.new_page()
+        asked = []
+        page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept(token)))
+        try:
+            page.goto(f"http://127.0.0.1:{served.port}/")
+            page.locator("#findings li.finding").first.wait_for(timeout=15000)  # the starter story was checked
+            assert asked == ["This copydesk server needs a token:"]
+        finally:
+            page.close()

@@ -69,9 +69,9 @@ class Checker:
         self._lock = threading.Lock()
         self.descriptions = {name: check.description for name, check in engine.registry.checks.items()}
 
-    @lru_cache(maxsize=64)
-    def checks_for(self, select: tuple[str, ...], ignore: tuple[str, ...]) -> list[ActiveCheck]:
-        return plan(self.engine.registry, self.engine.config, select, ignore)
+        # A request's select/ignore, planned once per combination (bounded: clients choose them).
+        self.checks_for: Callable[[tuple[str, ...], tuple[str, ...]], list[ActiveCheck]] = \
+            lru_cache(maxsize=64)(lambda select, ignore: plan(engine.registry, engine.config, select, ignore))
 
     async def check(self, story: documents.Story, checks: list[ActiveCheck] | None = None) -> Report:
         """The Engine's report on ``story``, checked in the pool."""
@@ -315,8 +315,7 @@ class Guard:
             if scope["method"] not in ("GET", "HEAD", "OPTIONS"):
                 # A page elsewhere may not make a visitor's browser check copy or change the word list.
                 return _error(403, f"requests from {origin} are not allowed (see --allow-origin)")
-        if self.settings.token and scope["path"] != "/healthz" and scope["method"] != "OPTIONS" \
-                and not _authorised(scope, headers, self.settings.token):
+        if self.settings.token and not _public(scope) and not _authorised(scope, headers, self.settings.token):
             return _error(401, "a token is needed: Authorization: Bearer TOKEN, or the apiKey parameter",
                           {"WWW-Authenticate": "Bearer"})
         return None
@@ -325,6 +324,13 @@ class Guard:
 # Browser add-ons (LanguageTool's among them) send their own origin, which no web page can
 # take: they are the user's own tools, not a page elsewhere riding on the user's browser.
 _EXTENSION_ORIGINS = ("chrome-extension://", "moz-extension://", "safari-web-extension://")
+
+
+def _public(scope: Scope) -> bool:
+    """What needs no token: the health check, CORS preflights, and the editor's page and files
+    (they hold no copy; the editor asks for the token before it checks anything)."""
+    path = scope["path"]
+    return path in ("/", "/healthz") or path.startswith("/static/") or scope["method"] == "OPTIONS"
 
 
 def _same_origin(origin: str, host: str) -> bool:
@@ -336,7 +342,7 @@ def _authorised(scope: Scope, headers: Mapping[str, str], token: str) -> bool:
     if given[:7].casefold() == "bearer ":
         return hmac.compare_digest(given[7:].strip().encode(), token.encode())
     # LanguageTool clients send apiKey with the form; only the query string is looked at here,
-    # so forms carry it to _check_api_key below.
+    # and the routes that take forms check it once the form is read (_api_key_checked).
     query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
     if "apiKey" in query:
         return hmac.compare_digest(query["apiKey"].encode(), token.encode())

@@ -29,12 +29,14 @@ function headers(extra) {
   return all;
 }
 
-async function call(path, options) {
+// A server started with --token-file answers 401 until the editor sends its token: ask once, then retry.
+async function call(path, options, asked) {
   const response = await fetch(path, Object.assign({}, options, {headers: headers(options.headers)}));
   if (response.status === 401) {
+    if (asked) throw new Error("the server did not accept the token");
     token = window.prompt("This copydesk server needs a token:") || "";
     sessionStorage.setItem("copydesk-token", token);
-    throw new Error("a token is needed");
+    return call(path, options, true);
   }
   if (!response.ok) {
     let message = response.statusText;
