@@ -87,6 +87,17 @@ def test_editor_underlines_fixes_and_learns_words(browser, editor_server):  # no
         assert page.evaluate("window.__injected") is None
         assert page.locator("#findings img, #editor img, #findings script").count() == 0
 
+        # Ignore once: the finding goes, and stays gone when an edit elsewhere brings a re-check.
+        item = page.locator("#findings li.finding", has_text="duplicate-paragraph")
+        item.get_by_role("button", name="Ignore once", exact=True).click()
+        item.wait_for(state="detached", timeout=15000)
+        page.click(".cm-content")
+        page.keyboard.press("Control+Home")
+        page.keyboard.press("End")
+        page.keyboard.type(" the the")
+        page.locator("#findings li.finding", has_text="repeated-word").wait_for(timeout=15000)
+        assert not any("duplicate-paragraph" in item for item in _listed(page))
+
         # Keyboard: F8 moves the cursor to the next finding.
         page.click(".cm-content")
         page.keyboard.press("Control+Home")

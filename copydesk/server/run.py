@@ -50,6 +50,8 @@ def serve(engine: Engine, host: str, port: int, settings: Settings) -> None:
 
     check_host(host, settings.token)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
+    # The word lists and models load on first use: once here, not in the first editor's request.
+    engine.check_text("Warm-up\n\nThe council said on Monday that “Heath Care” costs rose.\n")
     app = create_app(engine, settings)
     where = f"[{host}]" if ":" in host else host
     print(f"copydesk: serving on http://{where}:{port}/ (editor at /, LanguageTool API at /v2/, "

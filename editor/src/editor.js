@@ -14,6 +14,7 @@ const sidebar = document.getElementById("findings");
 const published = document.getElementById("published");
 const ignored = new Set();  // "ignore once": these findings, at these words, until the page is reloaded
 let spellingRules = new Set();
+let token = sessionStorage.getItem("copydesk-token");
 // Check again though the copy did not change (the word list or the publication date did).
 const recheckEffect = StateEffect.define();
 
@@ -21,7 +22,6 @@ function recheck(view) {
   view.dispatch({effects: recheckEffect.of(null)});
   forceLinting(view);
 }
-let token = sessionStorage.getItem("copydesk-token");
 
 function headers(extra) {
   const all = Object.assign({}, extra);
@@ -55,7 +55,9 @@ function unitsOf(text) {
   return units;
 }
 
-function keyOf(finding) { return finding.rule + "\u0000" + finding.text + "\u0000" + finding.offset; }
+// A finding ignored once stays ignored while the copy around it changes: it is known by its rule,
+// its words and which occurrence of them it is, not by its offset.
+function keyOf(finding, occurrence) { return finding.rule + "\u0000" + finding.text + "\u0000" + occurrence; }
 
 // The word to put on the house list: the first word of the finding that its suggestion changes.
 function wordToAdd(finding) {
@@ -68,8 +70,11 @@ function diagnosticsFor(view, text, findings) {
   const units = unitsOf(text);
   const at = offset => units[Math.min(offset, units.length - 1)];
   const diagnostics = [];
+  const seen = new Map();
   for (const finding of findings) {
-    const key = keyOf(finding);
+    const occurrence = seen.get(finding.rule + finding.text) || 0;
+    seen.set(finding.rule + finding.text, occurrence + 1);
+    const key = keyOf(finding, occurrence);
     if (ignored.has(key)) continue;
     const from = at(finding.offset), to = at(finding.offset + finding.length);
     const actions = finding.suggestions.slice(0, 3).map(value => ({
