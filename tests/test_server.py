@@ -176,6 +176,11 @@ def test_lt_rule_and_category_filters(server):
     assert rules(enabledOnly="true", enabledRules="real-word-error") == {"real-word-error"}
     status, _, body = post_form(port, "/v2/check", {"text": text, "language": "de-DE"})
     assert status == 400 and b"English" in body
+    # curl -d sends UTF-8 as it is, not %-escaped: read as LanguageTool reads it.
+    raw = "language=en-US&text=" + text.replace("&", "%26").replace("+", "%2B")
+    status, _, body = request(port, "POST", "/v2/check", raw.encode("utf-8"),
+                              {"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 200 and "real-word-error" in {m["rule"]["id"] for m in json.loads(body)["matches"]}
 
 
 def test_native_check_is_the_json_reports_document(server):

@@ -127,7 +127,7 @@ async def _form(request: Request) -> dict[str, str]:
         if content_type not in ("", "application/x-www-form-urlencoded"):
             raise HTTPException(400, "send the parameters form-encoded (application/x-www-form-urlencoded)")
         try:
-            fields.update(parse_qsl(body.decode("ascii"), keep_blank_values=True, strict_parsing=True,
+            fields.update(parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=True,
                                     errors="strict", max_num_fields=100))
         except (UnicodeDecodeError, ValueError) as error:
             raise HTTPException(400, f"malformed form body: {error}") from None
