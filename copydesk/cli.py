@@ -103,6 +103,20 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--rules", metavar="FILE", help=rules_help)
     effective = commands.add_parser("rules", help="print the effective house rules")
     effective.add_argument("--rules", metavar="FILE", help=rules_help)
+    serve = commands.add_parser(
+        "serve", help="a check service LanguageTool's clients speak, and a browser editor at /")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default: 127.0.0.1; any other needs --token-file)")
+    serve.add_argument("--port", type=int, default=8081, help="port (default: 8081)")
+    serve.add_argument("--rules", metavar="FILE", help=rules_help)
+    serve.add_argument("--token-file", metavar="FILE",
+                       help="a file whose first line is the token clients must send (Bearer or apiKey)")
+    serve.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN",
+                       help="a web origin whose pages may call the server (CORS); repeatable")
+    serve.add_argument("--max-body", type=int, default=1_000_000, metavar="BYTES",
+                       help="largest request body accepted (default: 1000000)")
+    serve.add_argument("--time-limit", type=float, default=10.0, metavar="SECONDS",
+                       help="longest a check may take before the server answers without it (default: 10)")
     languagetool = commands.add_parser(
         "languagetool", help="the optional LanguageTool backend: install it, or say what is installed")
     languagetool.add_argument("action", choices=("install", "status"),
@@ -123,7 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         commands = {"check": _check, "audit": _audit, "checks": _list_checks, "rules": _print_rules,
-                    "languagetool": _languagetool}
+                    "languagetool": _languagetool, "serve": _serve}
         return commands[args.command](args)
     except (ConfigError, UsageError, BaselineError) as error:
         print(f"copydesk: error: {error}", file=sys.stderr)
@@ -406,6 +420,22 @@ def _print_rules(args: argparse.Namespace) -> int:
     print(f"# effective copydesk rules: {sources}")
     print(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100), end="")
     return EXIT_USAGE if registry.problems else EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from copydesk.engine import Engine, UsageError, plan
+    from copydesk.server.app import Settings
+    from copydesk.server.run import check_host, read_token, serve
+
+    if args.max_body < 1 or args.time_limit <= 0:
+        raise UsageError("--max-body and --time-limit must be above zero")
+    token = read_token(args.token_file)
+    check_host(args.host, token)  # before loading anything
+    registry, config = _setup(args)
+    engine = Engine(registry, config, plan(registry, config))
+    serve(engine, args.host, args.port, Settings(token=token, allow_origins=args.allow_origin,
+                                                 max_body_bytes=args.max_body, time_limit_seconds=args.time_limit))
+    return EXIT_OK
 
 
 def _languagetool(args: argparse.Namespace) -> int:

@@ -89,15 +89,32 @@ class Engine:
         self.skip_files = {os.path.realpath(path) for path in (*skip_files, self.house_words.path)}
 
     def run(self, paths: Iterable[str]) -> Report:
+        return self._report(self.documents(paths), self.checks)
+
+    def check_text(self, text: str, reader: str | Reader = "text", *, path: str = "<text>",
+                   checks: list[ActiveCheck] | None = None) -> Report:
+        """Check copy held in memory (a server request, an editor's buffer) as if it were a file at ``path``.
+
+        ``reader`` is a reader's name or a Reader; ``checks`` (from :func:`plan`) replaces the
+        engine's own for this call only, so a front-end can honour a request's select/ignore
+        without loading anything again.
+        """
+        if isinstance(reader, str):
+            if reader not in self.registry.readers:
+                raise UsageError(f"unknown format {reader!r} (known: {', '.join(self.registry.readers)})")
+            reader = self.registry.readers[reader]
+        return self._report(self.read(SourceText(path, text), reader), self.checks if checks is None else checks)
+
+    def _report(self, items: Iterable[Document | sources.InputProblem], checks: list[ActiveCheck]) -> Report:
         report = Report(rules={
             rule.id: RuleInfo(rule.id, active.check.name, rule.description, active.severities[rule.id])
-            for active in self.checks for rule in active.check.rules if active.severities[rule.id] != "off"})
-        collections = [_Collection(active) for active in self.checks if active.check.scope == "collection"]
-        for item in self.documents(paths):
+            for active in checks for rule in active.check.rules if active.severities[rule.id] != "off"})
+        collections = [_Collection(active) for active in checks if active.check.scope == "collection"]
+        for item in items:
             if isinstance(item, sources.InputProblem):
                 report.problems.append(item)
                 continue
-            result = self.check_document(item)
+            result = self.check_document(item, checks)
             for collection in collections:
                 failure = collection.add(item)
                 if failure is not None:
@@ -190,9 +207,9 @@ class Engine:
             yield sources.InputProblem(source.path, f"the {reader.name} reader failed: "
                                                     f"{type(error).__name__}: {error}")
 
-    def check_document(self, document: Document) -> DocumentResult:
+    def check_document(self, document: Document, checks: list[ActiveCheck] | None = None) -> DocumentResult:
         result = DocumentResult(document)
-        for active in self.checks:
+        for active in self.checks if checks is None else checks:
             if active.check.scope != "document":
                 continue
             context = active.context(document)

@@ -10,6 +10,8 @@ SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 
 INTERNAL_ERROR_RULE = "internal-error"
+# A check that overran its time budget: the findings of the run are incomplete.
+TIME_LIMIT_RULE = "time-limit"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,392 @@
+"""The ASGI application of ``copydesk serve``: routes, limits, tokens, CORS and the access log.
+
+Checking is CPU work in Python: it runs in a thread pool sized to the machine, behind a
+bounded queue, so the event loop keeps answering (``/healthz`` under load) and a burst
+beyond the queue gets 503 with ``Retry-After`` instead of piling up memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import os
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Awaitable, Callable, Mapping
+from urllib.parse import parse_qsl
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from copydesk import house_words
+from copydesk.engine import ActiveCheck, Engine, UsageError, plan
+from copydesk.formatters.json import report_dict
+from copydesk.report import Report
+from copydesk.server import documents, languagetool as lt
+
+log = logging.getLogger("copydesk.server")
+
+# The editor page: its own script only, no inline script, nothing from another origin. Inline
+# style is allowed (as in the HTML report): CodeMirror positions its widgets with it.
+EDITOR_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; "
+                 "img-src 'self' data:; form-action 'none'; base-uri 'none'; frame-ancestors 'none'")
+_STATIC = {"editor.js": "text/javascript; charset=utf-8", "editor.css": "text/css; charset=utf-8"}
+
+
+@dataclass
+class Settings:
+    """How the server is bounded; the defaults are the safe ones."""
+
+    token: str | None = None
+    allow_origins: list[str] = field(default_factory=list)
+    max_body_bytes: int = 1_000_000
+    # A backstop over the Engine's own per-check budget (limits: check_seconds).
+    time_limit_seconds: float = 10.0
+    workers: int = max(1, os.cpu_count() or 1)
+    queue_size: int = 64
+
+
+class Checker:
+    """The one Engine of the process, and the bounded pool that runs it."""
+
+    def __init__(self, engine: Engine, settings: Settings) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.pool = ThreadPoolExecutor(settings.workers, thread_name_prefix="copydesk-check")
+        self._waiting = 0  # running or queued
+        self._lock = threading.Lock()
+        self.descriptions = {name: check.description for name, check in engine.registry.checks.items()}
+
+        # A request's select/ignore, planned once per combination (bounded: clients choose them).
+        self.checks_for: Callable[[tuple[str, ...], tuple[str, ...]], list[ActiveCheck]] = \
+            lru_cache(maxsize=64)(lambda select, ignore: plan(engine.registry, engine.config, select, ignore))
+
+    async def check(self, story: documents.Story, checks: list[ActiveCheck] | None = None) -> Report:
+        """The Engine's report on ``story``, checked in the pool."""
+        engine = self.engine
+        return await self._run(lambda: engine.check_text(story.source, story.reader(engine), path=story.path,
+                                                         checks=checks))
+
+    async def _run(self, call: Callable[[], Report]) -> Report:
+        with self._lock:
+            if self._waiting >= self.settings.workers + self.settings.queue_size:
+                raise HTTPException(503, "the server is busy: try again shortly", headers={"Retry-After": "1"})
+            self._waiting += 1
+        future = self.pool.submit(call)
+        future.add_done_callback(self._done)
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(future), self.settings.time_limit_seconds + 5)
+        except asyncio.TimeoutError:
+            raise HTTPException(503, f"the check did not finish within {self.settings.time_limit_seconds:g} s",
+                                headers={"Retry-After": "5"}) from None
+
+    def _done(self, _future: object) -> None:
+        with self._lock:
+            self._waiting -= 1
+
+
+def _error(status: int, message: str, headers: Mapping[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": message}, status, headers=dict(headers or {}))
+
+
+async def _body(request: Request) -> bytes:
+    """The request body, refused with 413 as soon as it passes the limit (never read whole)."""
+    limit = request.app.state.settings.max_body_bytes
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise HTTPException(413, f"the request body is over the limit of {limit:,} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise HTTPException(413, f"the request body is over the limit of {limit:,} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _form(request: Request) -> dict[str, str]:
+    """Query parameters and a URL-encoded form body, as LanguageTool's clients send them."""
+    if hasattr(request.state, "form"):  # the body is read once: the apiKey check may have read it
+        return request.state.form
+    fields = dict(request.query_params)
+    body = await _body(request)
+    if body:
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().casefold()
+        if content_type not in ("", "application/x-www-form-urlencoded"):
+            raise HTTPException(400, "send the parameters form-encoded (application/x-www-form-urlencoded)")
+        try:
+            fields.update(parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=True,
+                                    errors="strict", max_num_fields=100))
+        except (UnicodeDecodeError, ValueError) as error:
+            raise HTTPException(400, f"malformed form body: {error}") from None
+    request.state.form = fields
+    return fields
+
+
+async def _json_object(request: Request) -> dict[str, Any]:
+    body = await _body(request)
+    try:
+        data = json.loads(body)
+    except (UnicodeDecodeError, ValueError) as error:
+        raise HTTPException(400, f"malformed JSON: {error}") from None
+    if not isinstance(data, dict):
+        raise HTTPException(400, "the request body must be a JSON object")
+    return data
+
+
+def _names(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    value = data.get(key, [])
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
+        raise HTTPException(400, f"'{key}' must be a list of check or rule names")
+    return tuple(name.strip() for name in value if name.strip())
+
+
+async def native_check(request: Request) -> Response:
+    """POST /api/v1/check: the document object of the JSON report."""
+    data = await _json_object(request)
+    try:
+        story = documents.story_from_request(data)
+    except documents.RequestError as error:
+        raise HTTPException(400, str(error)) from None
+    checker: Checker = request.app.state.checker
+    try:
+        checks = checker.checks_for(_names(data, "select"), _names(data, "ignore"))
+    except UsageError as error:
+        raise HTTPException(400, str(error)) from None
+    report = await checker.check(story, checks)
+    if not report.results:
+        problem = report.problems[0].message if report.problems else "nothing to check"
+        raise HTTPException(400, problem)
+    return JSONResponse(report_dict(report)["documents"][0])
+
+
+async def list_checks(request: Request) -> Response:
+    """GET /api/v1/checks: every check, its rules and their severities in this server's rules."""
+    engine: Engine = request.app.state.checker.engine
+    listing = []
+    for check in engine.registry.checks.values():
+        severities = engine.config.severities(check)
+        listing.append({
+            "name": check.name, "description": check.description, "enabled": engine.config.enabled(check),
+            "scope": check.scope,
+            "rules": [{"id": rule.id, "severity": severities[rule.id], "description": rule.description,
+                       "spelling": rule.spelling} for rule in check.rules],
+        })
+    return JSONResponse({"checks": listing})
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def lt_check(request: Request) -> Response:
+    """POST (or GET) /v2/check, in LanguageTool's shape."""
+    form = await _form(request)
+    try:
+        asked = lt.parse_request(form)
+    except lt.RequestError as error:
+        raise HTTPException(400, str(error)) from None
+    checker: Checker = request.app.state.checker
+    report = await checker.check(documents.plain_text(asked.text))
+    return JSONResponse(lt.response(asked, report, checker.engine.spelling_rules, checker.descriptions))
+
+
+async def lt_languages(request: Request) -> Response:
+    return JSONResponse(lt.LANGUAGES)
+
+
+def _word_list(request: Request) -> house_words.HouseWords:
+    return request.app.state.checker.engine.house_words
+
+
+async def words(request: Request) -> Response:
+    """GET /v2/words: the house word list (LanguageTool's offset and limit page it)."""
+    try:
+        offset = int(request.query_params.get("offset", "0"))
+        limit = int(request.query_params.get("limit", "10000"))
+    except ValueError:
+        raise HTTPException(400, "offset and limit must be whole numbers") from None
+    if offset < 0 or limit < 0:
+        raise HTTPException(400, "offset and limit must not be negative")
+    return JSONResponse({"words": _word_list(request).words()[offset:offset + limit]})
+
+
+async def words_change(request: Request) -> Response:
+    """POST /v2/words/add and /v2/words/delete, form field ``word``."""
+    form = await _form(request)
+    word = form.get("word")
+    if word is None:
+        raise HTTPException(400, "missing parameter 'word'")
+    adding = request.url.path.endswith("/add")
+    try:
+        changed = _word_list(request).add(word) if adding else _word_list(request).delete(word)
+    except ValueError as error:
+        raise HTTPException(400, str(error)) from None
+    except house_words.HouseWordsError as error:
+        log.error("%s", error)
+        raise HTTPException(500, "the house word list could not be written (see the server log)") from None
+    return JSONResponse({"added" if adding else "deleted": changed})
+
+
+async def editor(request: Request) -> Response:
+    page = resources.files("copydesk.server").joinpath("static/index.html").read_text(encoding="utf-8")
+    return Response(page, media_type="text/html; charset=utf-8", headers=_page_headers())
+
+
+async def static(request: Request) -> Response:
+    name = request.path_params["name"]
+    if name not in _STATIC:  # a fixed list: no path from the request ever reaches the file system
+        raise HTTPException(404, "not found")
+    content = resources.files("copydesk.server").joinpath(f"static/{name}").read_bytes()
+    return Response(content, media_type=_STATIC[name], headers=_page_headers())
+
+
+def _page_headers() -> dict[str, str]:
+    return {"Content-Security-Policy": EDITOR_POLICY, "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "no-referrer", "Cache-Control": "no-cache"}
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    return _error(error.status_code, error.detail, error.headers)
+
+
+async def _server_error(request: Request, error: Exception) -> Response:
+    log.exception("error answering %s %s", request.method, request.url.path)
+    return _error(500, "internal error (see the server log)")
+
+
+class Guard:
+    """Outermost layer: the access log, the token, and refusing cross-origin writes.
+
+    The access log records method, path (never the query: LanguageTool clients may put the
+    copy there), status, response size and time — never copy.
+    """
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+        self.allowed = set(settings.allow_origins)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status, size = 0, 0
+
+        async def logged(message: Message) -> None:
+            nonlocal status, size
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            elif message["type"] == "http.response.body":
+                size += len(message.get("body", b""))
+            await send(message)
+
+        try:
+            refusal = self._refusal(scope)
+            if refusal is not None:
+                await refusal(scope, receive, logged)
+            else:
+                await self.app(scope, receive, logged)
+        finally:
+            log.info("%s %s %d %d %.1fms", scope["method"], scope["path"], status, size,
+                     (time.perf_counter() - started) * 1000)
+
+    def _refusal(self, scope: Scope) -> Response | None:
+        headers = {key.decode("latin-1").casefold(): value.decode("latin-1") for key, value in scope["headers"]}
+        origin = headers.get("origin")
+        if origin and origin not in self.allowed and not _same_origin(origin, headers.get("host", "")) \
+                and not origin.startswith(_EXTENSION_ORIGINS):
+            if scope["method"] not in ("GET", "HEAD", "OPTIONS"):
+                # A page elsewhere may not make a visitor's browser check copy or change the word list.
+                return _error(403, f"requests from {origin} are not allowed (see --allow-origin)")
+        if self.settings.token and not _public(scope) and not _authorised(scope, headers, self.settings.token):
+            return _error(401, "a token is needed: Authorization: Bearer TOKEN, or the apiKey parameter",
+                          {"WWW-Authenticate": "Bearer"})
+        return None
+
+
+# Browser add-ons (LanguageTool's among them) send their own origin, which no web page can
+# take: they are the user's own tools, not a page elsewhere riding on the user's browser.
+_EXTENSION_ORIGINS = ("chrome-extension://", "moz-extension://", "safari-web-extension://")
+
+
+def _public(scope: Scope) -> bool:
+    """What needs no token: the health check, CORS preflights, and the editor's page and files
+    (they hold no copy; the editor asks for the token before it checks anything)."""
+    path = scope["path"]
+    return path in ("/", "/healthz") or path.startswith("/static/") or scope["method"] == "OPTIONS"
+
+
+def _same_origin(origin: str, host: str) -> bool:
+    return origin.split("://", 1)[-1] == host
+
+
+def _authorised(scope: Scope, headers: Mapping[str, str], token: str) -> bool:
+    given = headers.get("authorization", "")
+    if given[:7].casefold() == "bearer ":
+        return hmac.compare_digest(given[7:].strip().encode(), token.encode())
+    # LanguageTool clients send apiKey with the form; only the query string is looked at here,
+    # and the routes that take forms check it once the form is read (_api_key_checked).
+    query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+    if "apiKey" in query:
+        return hmac.compare_digest(query["apiKey"].encode(), token.encode())
+    return scope["method"] == "POST" and scope["path"].startswith("/v2/")
+
+
+def _api_key_checked(handler: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
+    """LanguageTool's clients send the key as the form field ``apiKey``: checked once the form is read."""
+
+    async def checked(request: Request) -> Response:
+        token = request.app.state.settings.token
+        headers = request.headers
+        if token and not headers.get("authorization", "").casefold().startswith("bearer ") \
+                and "apiKey" not in request.query_params:
+            form = await _form(request)
+            if not hmac.compare_digest(form.get("apiKey", "").encode(), token.encode()):
+                raise HTTPException(401, "a token is needed: Authorization: Bearer TOKEN, or the apiKey parameter",
+                                    headers={"WWW-Authenticate": "Bearer"})
+        return await handler(request)
+
+    return checked
+
+
+def create_app(engine: Engine, settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings()
+    routes = [
+        Route("/", editor, methods=["GET"]),
+        Route("/static/{name}", static, methods=["GET"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/api/v1/check", native_check, methods=["POST"]),
+        Route("/api/v1/checks", list_checks, methods=["GET"]),
+        Route("/v2/check", _api_key_checked(lt_check), methods=["GET", "POST"]),
+        Route("/v2/languages", lt_languages, methods=["GET"]),
+        Route("/v2/words", words, methods=["GET"]),
+        Route("/v2/words/add", _api_key_checked(words_change), methods=["POST"]),
+        Route("/v2/words/delete", _api_key_checked(words_change), methods=["POST"]),
+    ]
+    middleware = []
+    if settings.allow_origins:
+        middleware.append(Middleware(CORSMiddleware, allow_origins=settings.allow_origins,
+                                     allow_methods=["GET", "POST"],
+                                     allow_headers=["Authorization", "Content-Type"]))
+    app = Starlette(routes=routes, middleware=middleware,
+                    exception_handlers={HTTPException: _http_error, Exception: _server_error})
+    app.state.settings = settings
+    app.state.checker = Checker(engine, settings)
+    return Guard(app, settings)  # type: ignore[return-value]
