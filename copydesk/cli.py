@@ -103,6 +103,10 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--rules", metavar="FILE", help=rules_help)
     effective = commands.add_parser("rules", help="print the effective house rules")
     effective.add_argument("--rules", metavar="FILE", help=rules_help)
+    lsp = commands.add_parser("lsp", help="a language server for editors (LSP on standard input/output)")
+    lsp.add_argument("--tcp", type=int, metavar="PORT", help="listen on 127.0.0.1:PORT instead (for debugging)")
+    lsp.add_argument("--rules", metavar="FILE", help="house rules file, unless the editor's settings name one "
+                                                    "(default: copydesk.yaml or .copydesk.yaml in the workspace or above)")
     languagetool = commands.add_parser(
         "languagetool", help="the optional LanguageTool backend: install it, or say what is installed")
     languagetool.add_argument("action", choices=("install", "status"),
@@ -123,7 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         commands = {"check": _check, "audit": _audit, "checks": _list_checks, "rules": _print_rules,
-                    "languagetool": _languagetool}
+                    "languagetool": _languagetool, "lsp": _lsp}
         return commands[args.command](args)
     except (ConfigError, UsageError, BaselineError) as error:
         print(f"copydesk: error: {error}", file=sys.stderr)
@@ -133,6 +137,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # "copydesk check … | head": the reader left, which is fine
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+
+
+def _lsp(args: argparse.Namespace) -> int:
+    from copydesk.lsp import serve
+
+    return serve(args.tcp, args.rules)
 
 
 def _setup(args: argparse.Namespace):

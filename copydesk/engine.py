@@ -89,11 +89,20 @@ class Engine:
         self.skip_files = {os.path.realpath(path) for path in (*skip_files, self.house_words.path)}
 
     def run(self, paths: Iterable[str]) -> Report:
+        return self._run(self.documents(paths))
+
+    def check_text(self, path: str, text: str) -> Report:
+        """Check ``text`` as the contents of ``path`` (an editor's unsaved buffer): read and
+        suppressed as that file would be, but nothing is read from disk."""
+        source = SourceText(path, text)
+        return self._run(self.read(source, self._reader(path, source)))
+
+    def _run(self, items: Iterable[Document | sources.InputProblem]) -> Report:
         report = Report(rules={
             rule.id: RuleInfo(rule.id, active.check.name, rule.description, active.severities[rule.id])
             for active in self.checks for rule in active.check.rules if active.severities[rule.id] != "off"})
         collections = [_Collection(active) for active in self.checks if active.check.scope == "collection"]
-        for item in self.documents(paths):
+        for item in items:
             if isinstance(item, sources.InputProblem):
                 report.problems.append(item)
                 continue
