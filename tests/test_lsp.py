@@ -373,3 +373,4 @@ async def test_a_crashing_check_is_one_diagnostic_and_the_server_lives_on(crashi
     assert "check 'repeated-word' failed" in found["internal-error"].message
     assert found["internal-error"].code_description is None
     assert set(by_code(await saved(crashing_client, uri, 2, STORY + "\nMore copy.\n"))) == set(found)
+
