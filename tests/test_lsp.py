@@ -277,10 +277,16 @@ async def test_quick_fixes_applied_and_rechecked(client: LanguageClient):
     assert set(by_code(await saved(client, uri, 7, disabled))) == {"duplicate-caption"}
 
 
-async def test_no_comment_suppression_where_the_format_has_no_invisible_comment(client: LanguageClient):
+async def test_suppression_comments_only_where_the_format_hides_them(client: LanguageClient):
     text = "Ferry resumes\n\nThe the ferry sailed.\n"
     uri, [repeat] = await opened(client, "story.txt", text, "plaintext")
     assert [a.title for a in await actions_at(client, uri, repeat)] == ["Replace with “The”"]
+    page = "<article>\n  <h1>Ferry</h1>\n  <p>The ferry sailed,\n  the the port said.</p>\n</article>\n"
+    uri, [repeat] = await opened(client, "story.html", page, "html")
+    _, disable = await actions_at(client, uri, repeat)
+    disabled = apply(page, disable.edit.changes[uri])
+    assert disabled == page.replace("  the the", "  <!-- copydesk-disable-next-line repeated-word -->\n  the the")
+    assert await saved(client, uri, 2, disabled) == []
 
 
 async def test_add_a_word_to_the_house_list(client: LanguageClient):

@@ -127,7 +127,7 @@ class CopydeskLanguageServer(LanguageServer):
         super().__init__("copydesk", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
         self.registry: Registry | None = None
         # The command line's and the initialization options' settings; the client's configuration goes over them.
-        self.initial_settings = Settings(rules=rules_file)
+        self.initial_settings = Settings(rules=rules_file and os.path.abspath(rules_file))
         self.settings = self.initial_settings
         self.engine: Engine | None = None
         # Why there is no engine (a broken rules file, an unknown --select), shown on every open document.
@@ -136,28 +136,22 @@ class CopydeskLanguageServer(LanguageServer):
         self.checked: dict[str, Checked] = {}
         self._pending: dict[str, asyncio.Task] = {}
         # Set once the client's settings are in (after `initialized`): nothing is checked before.
-        self._configured: asyncio.Event | None = None
+        self.configured = asyncio.Event()
 
-    async def configured(self) -> None:
-        if self._configured is None:
-            self._configured = asyncio.Event()
+    async def settled(self) -> None:
+        """Wait for the client's settings (a client that never sends `initialized` waits a few seconds)."""
         try:
-            await asyncio.wait_for(self._configured.wait(), _SETTINGS_WAIT)
-        except asyncio.TimeoutError:  # a client that never says `initialized`: check with what there is
-            self._configured.set()
+            await asyncio.wait_for(self.configured.wait(), _SETTINGS_WAIT)
+        except asyncio.TimeoutError:
+            self.configured.set()
 
     # -- the engine ---------------------------------------------------------------------------------
 
     @property
     def root(self) -> str:
-        root_uri = self.workspace.root_uri if self._workspace_ready() else None
+        """The workspace folder (the working directory when the client names none)."""
+        root_uri = self.workspace.root_uri
         return (root_uri and to_fs_path(root_uri)) or os.getcwd()
-
-    def _workspace_ready(self) -> bool:
-        try:
-            return self.workspace is not None
-        except RuntimeError:
-            return False
 
     def rules_path(self) -> str | None:
         rules = self.settings.rules
@@ -182,7 +176,7 @@ class CopydeskLanguageServer(LanguageServer):
             for problem in self.registry.problems:
                 self.show(types.MessageType.Error, f"copydesk: {problem}")
         try:
-            config = load_config(rules, search_from=self.root) if rules else load_config(None, self.root)
+            config = load_config(rules, self.root)
             config.validate(self.registry)
             checks = plan(self.registry, config, self.settings.select, self.settings.ignore)
             self.engine = Engine(self.registry, config, checks, published=self.settings.published,
@@ -367,24 +361,20 @@ def create_server(rules_file: str | None = None) -> CopydeskLanguageServer:
                 log.warning("could not register file watchers: %s", error)
         await ls.pull_configuration()
         ls.refresh_engine()
-        if ls._configured is None:
-            ls._configured = asyncio.Event()
-        ls._configured.set()
+        ls.configured.set()
 
-    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
-    async def did_open(ls: CopydeskLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
-        await ls.configured()
+    async def check_document(ls: CopydeskLanguageServer,
+                             params: types.DidOpenTextDocumentParams | types.DidSaveTextDocumentParams) -> None:
+        await ls.settled()
         ls.check(params.text_document.uri)
+
+    server.feature(types.TEXT_DOCUMENT_DID_OPEN)(check_document)
+    server.feature(types.TEXT_DOCUMENT_DID_SAVE)(check_document)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: CopydeskLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
         if ls.settings.lint_on_change and params.text_document.uri in ls.checked:
             ls.check_later(params.text_document.uri)
-
-    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
-    async def did_save(ls: CopydeskLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
-        await ls.configured()
-        ls.check(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: CopydeskLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
@@ -433,7 +423,10 @@ def create_server(rules_file: str | None = None) -> CopydeskLanguageServer:
         if checked is None or ls.engine is None:
             return None
         only = params.context.only
-        wants = (lambda kind: not only or any(kind == k or kind.startswith(f"{k}.") for k in only))
+
+        def wants(kind: str) -> bool:
+            return not only or any(kind == asked or kind.startswith(f"{asked}.") for asked in only)
+
         found: list[types.CodeAction] = []
         if wants(types.CodeActionKind.QuickFix):
             start, end = checked.index.offset(params.range.start), checked.index.offset(params.range.end)
