@@ -117,6 +117,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="largest request body accepted (default: 1000000)")
     serve.add_argument("--time-limit", type=float, default=10.0, metavar="SECONDS",
                        help="longest a check may take before the server answers without it (default: 10)")
+    lsp = commands.add_parser("lsp", help="a language server for editors (LSP on standard input/output)")
+    lsp.add_argument("--tcp", type=int, metavar="PORT", help="listen on 127.0.0.1:PORT instead (for debugging)")
+    lsp.add_argument("--rules", metavar="FILE", help="house rules file, unless the editor's settings name one "
+                                                    "(default: copydesk.yaml or .copydesk.yaml in the workspace or above)")
     languagetool = commands.add_parser(
         "languagetool", help="the optional LanguageTool backend: install it, or say what is installed")
     languagetool.add_argument("action", choices=("install", "status"),
@@ -137,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         commands = {"check": _check, "audit": _audit, "checks": _list_checks, "rules": _print_rules,
-                    "languagetool": _languagetool, "serve": _serve}
+                    "languagetool": _languagetool, "serve": _serve, "lsp": _lsp}
         return commands[args.command](args)
     except (ConfigError, UsageError, BaselineError) as error:
         print(f"copydesk: error: {error}", file=sys.stderr)
@@ -147,6 +151,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # "copydesk check … | head": the reader left, which is fine
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+
+
+def _lsp(args: argparse.Namespace) -> int:
+    from copydesk.lsp import serve
+
+    return serve(args.tcp, args.rules)
 
 
 def _setup(args: argparse.Namespace):

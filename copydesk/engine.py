@@ -91,19 +91,23 @@ class Engine:
     def run(self, paths: Iterable[str]) -> Report:
         return self._report(self.documents(paths), self.checks)
 
-    def check_text(self, text: str, reader: str | Reader = "text", *, path: str = "<text>",
+    def check_text(self, text: str, reader: str | Reader | None = None, *, path: str = "<text>",
                    checks: list[ActiveCheck] | None = None) -> Report:
-        """Check copy held in memory (a server request, an editor's buffer) as if it were a file at ``path``.
+        """Check copy held in memory (a server request, an editor's unsaved buffer) as if it were
+        the file at ``path``: read and suppressed as that file would be, nothing read from disk.
 
-        ``reader`` is a reader's name or a Reader; ``checks`` (from :func:`plan`) replaces the
-        engine's own for this call only, so a front-end can honour a request's select/ignore
-        without loading anything again.
+        ``reader`` is a reader's name or a Reader (default: the one for ``path``'s extension, as
+        for a file); ``checks`` (from :func:`plan`) replaces the engine's own for this call only,
+        so a front-end can honour a request's select/ignore without loading anything again.
         """
-        if isinstance(reader, str):
+        source = SourceText(path, text)
+        if reader is None:
+            reader = self._reader(path, source)
+        elif isinstance(reader, str):
             if reader not in self.registry.readers:
                 raise UsageError(f"unknown format {reader!r} (known: {', '.join(self.registry.readers)})")
             reader = self.registry.readers[reader]
-        return self._report(self.read(SourceText(path, text), reader), self.checks if checks is None else checks)
+        return self._report(self.read(source, reader), self.checks if checks is None else checks)
 
     def _report(self, items: Iterable[Document | sources.InputProblem], checks: list[ActiveCheck]) -> Report:
         report = Report(rules={

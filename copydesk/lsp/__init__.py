@@ -1,0 +1,15 @@
+"""``copydesk lsp``: the language server front-end (pygls + lsprotocol) over the same Engine as ``check``."""
+
+from __future__ import annotations
+
+
+def serve(tcp_port: int | None = None, rules_file: str | None = None) -> int:
+    """Run the language server on standard input/output, or on 127.0.0.1:``tcp_port``; returns an exit code."""
+    from copydesk.lsp.server import create_server
+
+    server = create_server(rules_file)
+    if tcp_port is None:
+        server.start_io()
+    else:
+        server.start_tcp("127.0.0.1", tcp_port)
+    return 0
