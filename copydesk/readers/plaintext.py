@@ -7,8 +7,10 @@ Layout conventions (each documented in ``rules.yaml`` under ``readers: text:``):
   break inside one story, as in BBC copy);
 - a story's first line is its headline, and a later line with the same text is
   a (repeated) headline too;
-- a line ending in a photo credit — "(AFP)", "(AP Photo/Hussein Malla, File)",
-  "Photograph: Jane Doe/Reuters" — is a caption;
+- a line that describes a picture and ends in its credit — "(AFP)", "(AP
+  Photo/Hussein Malla, File)", "Photograph: Jane Doe/Reuters" — is a caption; a
+  credit alone ("Featured Image: Screenshot") is not, nor is a paragraph that
+  ends in one (the duplicates check reports such credits as residue);
 - a very short line with no lower-case letters ("TT", "20") is page residue;
 - "By …" lines are bylines, "BEIRUT —" lines datelines, a short unpunctuated
   line standing alone is a subhead;
@@ -36,6 +38,9 @@ _DATELINE_LEAD = re.compile(
 )
 _TERMINAL = frozenset(".!?:;\"”’)…")
 _SUBHEAD_MAX_WORDS = 12
+# A caption's description before the credit, and the whole caption: longer is a paragraph.
+_CAPTION_MIN_WORDS = 2
+_CAPTION_MAX_WORDS = 60
 _HEADLINE_MAX_WORDS = 25
 _LIST_ITEM = re.compile(r"(?:[-*•–—]|\d{1,2}[.)])\s")
 _SENTENCE_END = frozenset(".!?;:,\"”’…")
@@ -157,7 +162,7 @@ def _looks_like_headline(line: str) -> bool:
 def _classify(line: str, headline_key: str | None, layout: Layout) -> str:
     if headline_key is not None and _key(line) == headline_key:
         return "headline"
-    if layout.caption.search(line):
+    if _is_caption(line, layout):
         return "caption"
     if (len(line) <= layout.residue_max_length and not any(c.islower() for c in line)
             and not (line[-1] in ".!?" and any(c.isalpha() for c in line))):  # "OK." is a sentence
@@ -167,6 +172,13 @@ def _classify(line: str, headline_key: str | None, layout: Layout) -> str:
     if _DATELINE_LINE.match(line):
         return "dateline"
     return "paragraph"
+
+
+def _is_caption(line: str, layout: Layout) -> bool:
+    """A short description of a picture ending in its credit."""
+    credit = layout.caption.search(line)
+    return (credit is not None and len(line[:credit.start()].split()) >= _CAPTION_MIN_WORDS
+            and len(line.split()) <= _CAPTION_MAX_WORDS)
 
 
 def _join_wrapped(text: str, group: list[tuple[str, int, int]]) -> list[RawBlock]:
