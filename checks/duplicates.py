@@ -119,7 +119,8 @@ def _edge_residue(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], re.Patter
     to_line_end = re.compile(
         rf"(?:^|(?<=[.!?…\"”’)\]]))[ \t]*(?P<residue>(?:{alternatives})[^\n]*?)[ \t]*$",
         re.IGNORECASE | re.MULTILINE)
-    opening = re.compile(rf"\A(?P<residue>(?:{alternatives})[^\n]*?[.!?…])[ \t]+(?=\S)", re.IGNORECASE)
+    opening = re.compile(rf"\A(?P<residue>(?:{alternatives})[^\n]*?(?:[.!?…][\"”’]?|\)))[ \t]+(?=\S)",
+                         re.IGNORECASE)
     return to_line_end, opening
 
 

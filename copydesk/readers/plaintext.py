@@ -27,6 +27,7 @@ from typing import Any, Mapping
 from copydesk.checking import Option
 from copydesk.document import Block, Document, Metadata, OffsetMap, SourceText
 from copydesk.hookspecs import hookimpl
+from copydesk.text import split_sentences
 from copydesk.readers import ReadOutput, Reader, document_ids
 
 _LINE = re.compile(r"[^\r\n]+")
@@ -41,6 +42,7 @@ _SUBHEAD_MAX_WORDS = 12
 # A caption's description before the credit, and the whole caption: longer is a paragraph.
 _CAPTION_MIN_WORDS = 2
 _CAPTION_MAX_WORDS = 60
+_CAPTION_MAX_SENTENCES = 2
 _HEADLINE_MAX_WORDS = 25
 _LIST_ITEM = re.compile(r"(?:[-*•–—]|\d{1,2}[.)])\s")
 _SENTENCE_END = frozenset(".!?;:,\"”’…")
@@ -175,10 +177,16 @@ def _classify(line: str, headline_key: str | None, layout: Layout) -> str:
 
 
 def _is_caption(line: str, layout: Layout) -> bool:
-    """A short description of a picture ending in its credit."""
+    """A short description of a picture (a sentence or two) ending in its credit; a credit
+    glued to a sentence ("…the press.Photo: …") or a "Featured image" is page residue."""
     credit = layout.caption.search(line)
-    return (credit is not None and len(line[:credit.start()].split()) >= _CAPTION_MIN_WORDS
-            and len(line.split()) <= _CAPTION_MAX_WORDS)
+    if credit is None:
+        return False
+    description = line[:credit.start()]
+    return (len(description.split()) >= _CAPTION_MIN_WORDS
+            and len(line.split()) <= _CAPTION_MAX_WORDS
+            and description[-1].isspace() and not description.rstrip().lower().endswith("featured")
+            and len(split_sentences(description)) <= _CAPTION_MAX_SENTENCES)
 
 
 def _join_wrapped(text: str, group: list[tuple[str, int, int]]) -> list[RawBlock]:
