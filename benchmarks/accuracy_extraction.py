@@ -16,8 +16,10 @@ with a reader problem, and pages per second of HTML reading alone (the page
 already decoded, one process): per second of the process's CPU time, which a
 machine shared with other jobs does not inflate, and of wall time. ``--before REV`` adds the reader of that git
 revision (``git show REV:copydesk/readers/html.py``), loaded beside this one,
-so the before/after figures come from one run. ``--peers`` adds trafilatura
-and readability-lxml on their own (their text, no alignment) as references.
+so the before/after figures come from one run. ``--peers`` adds trafilatura,
+readability-lxml and jusText (English stop list) on their own (their text, no
+alignment) as references; the last two are not dependencies of copydesk
+(``pip install readability-lxml justext`` to run it).
 ``--findings`` runs the default checks on every document and prints findings
 per page for English pages (``<html lang="en…">``), before and after.
 """
@@ -143,7 +145,8 @@ def findings_per_page(readers: dict[str, Reader], pages: dict[str, tuple[str, st
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", metavar="REV", help="also measure the HTML reader of this git revision")
-    parser.add_argument("--peers", action="store_true", help="also trafilatura and readability-lxml alone")
+    parser.add_argument("--peers", action="store_true",
+                        help="also trafilatura, readability-lxml and jusText alone")
     parser.add_argument("--findings", action="store_true", help="findings per English page, before/after")
     args = parser.parse_args()
     if not CORPUS.is_dir():
@@ -170,6 +173,13 @@ def main() -> None:
             summary = Readability(page).summary(html_partial=True)
             return lxml_html.fromstring(summary).text_content() if summary.strip() else ""
         score("readability-lxml alone", readability_text, pages)
+
+        import justext
+
+        def justext_text(page: str) -> str:
+            paragraphs = justext.justext(page.encode("utf-8"), justext.get_stoplist("English"))
+            return "\n".join(p.text for p in paragraphs if not p.is_boilerplate)
+        score("justext alone", justext_text, pages)
     if args.findings:
         findings_per_page(readers, pages)
 
