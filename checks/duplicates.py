@@ -111,16 +111,20 @@ def _residue(ctx: CheckContext, document: Document) -> Iterator[Finding]:
 _RESIDUE_MAX_WORDS = 25
 
 
+# Where residue can start: a line's start, or just after a sentence's end ("…the
+# press.Featured image via …"), at a capital letter or an opening bracket. Scanning for
+# these first (a character class the regex engine skips to) and trying the patterns only
+# there takes half the time of trying them at every character (BBC corpus: 0.12 s, 0.26 s).
+_RESIDUE_START = re.compile(r"[.!?…\"”’)\]\n][ \t]*(?=[A-Z(])")
+
+
 @lru_cache(maxsize=8)
 def _edge_residue(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """Residue running to the end of a line from its start or a sentence's end ("…the
-    press.Featured image via …"), and residue opening a block up to its first full stop."""
+    """Residue running from where it starts to the end of its line, and residue opening a
+    block up to its first full stop or closing bracket."""
     alternatives = "|".join(f"(?:{pattern})" for pattern in patterns)
-    to_line_end = re.compile(
-        rf"(?:^|(?<=[.!?…\"”’)\]]))[ \t]*(?P<residue>(?:{alternatives})[^\n]*?)[ \t]*$",
-        re.IGNORECASE | re.MULTILINE)
-    opening = re.compile(rf"\A(?P<residue>(?:{alternatives})[^\n]*?(?:[.!?…][\"”’]?|\)))[ \t]+(?=\S)",
-                         re.IGNORECASE)
+    to_line_end = re.compile(rf"(?:{alternatives})[^\n]*?(?=[ \t]*$)", re.IGNORECASE | re.MULTILINE)
+    opening = re.compile(rf"(?:{alternatives})[^\n]*?(?:[.!?…][\"”’]?|\))(?=[ \t]+\S)", re.IGNORECASE)
     return to_line_end, opening
 
 
@@ -131,10 +135,18 @@ def _glued_residue(ctx: CheckContext, block: Block,
     the fix leaves the copy as it would have been without it."""
     text = block.text
     to_line_end, opening = edges
+    lead = len(text) - len(text.lstrip(" \t"))
+    starts = [lead] if text[lead:lead + 1].isupper() or text[lead:lead + 1] == "(" else []
+    starts += [match.end() for match in _RESIDUE_START.finditer(text)]
+    ends: dict[int, int] = {}
     # Opening a block, residue ends at its first full stop: "Photo by X. The mayor said …".
-    ends = {match.start("residue"): match.end() for match in opening.finditer(text)}
-    for match in to_line_end.finditer(text):
-        ends.setdefault(match.start("residue"), match.end("residue"))
+    first = opening.match(text, lead)
+    if first:
+        ends[lead] = len(text) - len(text[first.end():].lstrip(" \t"))
+    for start in starts:
+        match = to_line_end.match(text, start)
+        if match and start not in ends:
+            ends[start] = match.end()
     for start, end in sorted(ends.items()):
         if not (text[start].isupper() or text[start] == "(" and text[start + 1:start + 2].isupper()):
             continue  # "… said the photo by the river …": residue starts like a sentence

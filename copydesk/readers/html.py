@@ -142,10 +142,11 @@ class _Extractor(HTMLParser):
             self._alt_caption()
         elif tag == "br" and self._open:  # (a <br> has already ended loose text)
             self._open[-1].pieces.append(("\n", self._offset()))
-        if self._open and self._elements and self._elements[-1] == self._open[-1].tag and (
-                self._open[-1].tag == tag in ("li", "dd") or self._open[-1].tag == "p" and tag in _ENDS_P):
+        current = self._open[-1].tag if self._open else None
+        if current is not None and self._elements and self._elements[-1] == current and (
+                current == "p" and tag in _ENDS_P or current == tag and tag in ("li", "dd")):
             # "<p>one<p>two", "<p>text<div>", "<li>one<li>two": the open item ends here.
-            self._close_element(self._open[-1].tag)
+            self._close_element(current)
         if tag in _VOID:
             return
         self._elements.append(tag)
@@ -389,9 +390,9 @@ def _story_blocks(text: str, found: list[_Found]) -> list[_Found] | None:
         if len(own & shingles) >= _MOSTLY * len(own) and any(near in kept for near in beside):
             kept.add(index)
     body = [index for index in kept if found[index].kind not in _FRAME_KINDS | {"headline"}]
-    substantial = [index for index in body if found[index].text.count(" ") >= _SHORT_BLOCK_WORDS]
     if not body:
         return None
+    substantial = [index for index in body if found[index].text.count(" ") >= _SHORT_BLOCK_WORDS]
     # The story starts at the last headline before its first real paragraph.
     first = min(substantial or body)
     headline = next((index for index in range(first - 1, -1, -1) if found[index].kind == "headline"),
