@@ -138,7 +138,7 @@ def findings_per_page(readers: dict[str, Reader], pages: dict[str, tuple[str, st
                 if not isinstance(item, ReaderError) and hasattr(item, "blocks"):
                     per_rule.update(f.rule for f in engine.check_document(item).findings)
         total = sum(per_rule.values())
-        top = ", ".join(f"{rule} {count}" for rule, count in per_rule.most_common(6))
+        top = ", ".join(f"{rule} {count}" for rule, count in per_rule.most_common())
         print(f"  {name:<20} {total / len(english):.2f} per page ({total}): {top}")
 
 

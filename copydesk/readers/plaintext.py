@@ -27,8 +27,8 @@ from typing import Any, Mapping
 from copydesk.checking import Option
 from copydesk.document import Block, Document, Metadata, OffsetMap, SourceText
 from copydesk.hookspecs import hookimpl
-from copydesk.text import split_sentences
 from copydesk.readers import ReadOutput, Reader, document_ids
+from copydesk.text import split_sentences
 
 _LINE = re.compile(r"[^\r\n]+")
 _BYLINE = re.compile(r"By\s+[A-Z][\w.'’-]*(?:[\s,]+(?:and\s+)?[A-Z][\w.'’-]*){0,8}\s*$")
