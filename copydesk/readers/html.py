@@ -2,11 +2,22 @@
 
 Blocks: ``h1`` is the headline, ``h2``–``h6`` subheads, ``p``/``li``/``blockquote``
 paragraphs, ``figcaption`` and image ``alt`` text captions; elements classed
-``standfirst``/``dek``/``byline``/``dateline`` get those kinds. When the page has
-an ``<article>``, only its blocks count; navigation, footers, asides, scripts and
-styles never do. Metadata comes from ``<title>``, ``og:title``,
-``article:published_time`` and similar ``<meta>`` tags, ``<time datetime>``,
-``author`` and the canonical URL.
+``standfirst``/``dek``/``byline``/``dateline`` get those kinds; text standing in a
+``<div>`` or a table cell (lines split by ``<br>``) is a paragraph too.
+Navigation, footers, asides, scripts and styles never count.
+
+Which blocks are the story is the ``readers: html: content:`` option:
+
+- ``auto`` (the default): on a whole page, trafilatura decides which text is the
+  story, and the blocks whose words it kept are the story's (its text is aligned
+  back to the blocks by their normalised words, so findings stay exact to the
+  character); the headline before the story and the captions, bylines and
+  datelines around it come with it. A fragment is read as ``article``.
+- ``article``: when the page has an ``<article>``, only its blocks count.
+- ``all``: every block of the page.
+
+Metadata comes from ``<title>``, ``og:title``, ``article:published_time`` and
+similar ``<meta>`` tags, ``<time datetime>``, ``author`` and the canonical URL.
 
 The standard library's tokenizer is used because it reports the source position
 of every tag and text run, which keeps findings exact to the character.
@@ -17,20 +28,33 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html.parser import HTMLParser
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
+from copydesk.checking import Option
 from copydesk.document import Block, Document, Metadata, OffsetMap, SourceText
 from copydesk.hookspecs import hookimpl
-from copydesk.readers import ReadOutput, Reader
+from copydesk.readers import ReadOutput, Reader, ReaderError
 
 _BLOCK_TAGS = {"h1": "headline", "h2": "subhead", "h3": "subhead", "h4": "subhead",
                "h5": "subhead", "h6": "subhead", "p": "paragraph", "li": "paragraph",
                "blockquote": "paragraph", "figcaption": "caption", "dd": "paragraph"}
 _CLASS_KINDS = (("standfirst", "standfirst"), ("dek", "standfirst"), ("subtitle", "standfirst"),
                 ("byline", "byline"), ("dateline", "dateline"), ("caption", "caption"))
+# Not "form": some news sites wrap the whole page in one.
 _SKIPPED = {"script", "style", "noscript", "template", "svg", "nav", "footer", "aside",
-            "form", "button", "select", "textarea", "iframe", "object"}
+            "button", "select", "textarea", "iframe", "object"}
+# Tags that stay inside a line of text; any other tag ends text standing loose in a <div>.
+_INLINE = {"a", "abbr", "b", "bdi", "bdo", "big", "cite", "code", "del", "dfn", "em", "font",
+           "i", "img", "ins", "kbd", "label", "mark", "q", "s", "samp", "small", "span",
+           "strike", "strong", "sub", "sup", "time", "tt", "u", "var", "wbr"}
+_LOOSE = "#text"  # the tag of an implicit paragraph: text with no block element around it
+CONTENT_CHOICES = ("auto", "article", "all")
+# Start tags that end an open paragraph, as in the HTML standard's tree building.
+_ENDS_P = {"address", "article", "aside", "blockquote", "details", "div", "dl", "fieldset",
+           "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+           "hr", "main", "menu", "nav", "ol", "p", "pre", "section", "table", "ul"}
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
          "source", "track", "wbr"}
 _PUBLISHED_META = {"article:published_time", "og:published_time", "date", "pubdate",
@@ -45,7 +69,16 @@ class _OpenBlock:
     kind: str
     tag: str
     in_article: bool
+    depth: int  # elements open around and including it; 0 for loose text
     pieces: list[tuple[str, int]] = field(default_factory=list)
+
+
+class _Found(NamedTuple):
+    kind: str
+    text: str
+    offsets: OffsetMap
+    in_article: bool
+    shown: bool  # False for the alt text of an image outside a <figure>: not on the page
 
 
 @dataclass
@@ -62,12 +95,16 @@ class _Extractor(HTMLParser):
         # html.parser counts lines by "\n" only, so positions are converted the same way.
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         self._open: list[_OpenBlock] = []
+        # Tags of the elements open at this point: a block closes with its element, even when
+        # its own end tag is missing ("<li>" left open closes with its "</ul>").
+        self._elements: list[str] = []
         self._skip: list[str] = []
         self._article_depth = 0
         self._figure_depth = 0
+        self._in_head = False
         self._in_title = False
         self._title: list[str] = []
-        self.blocks: list[tuple[str, str, OffsetMap, bool]] = []
+        self.blocks: list[_Found] = []
         self.metadata: dict[str, str] = {}
 
     def _offset(self) -> int:
@@ -79,6 +116,8 @@ class _Extractor(HTMLParser):
             if tag == self._skip[-1] and tag not in _VOID:
                 self._skip.append(tag)
             return
+        if tag not in _INLINE:
+            self._end_loose_text()
         if tag in _SKIPPED:
             self._skip.append(tag)
             return
@@ -89,6 +128,10 @@ class _Extractor(HTMLParser):
             self._figure_depth += 1
         elif tag == "title":
             self._in_title = True
+        elif tag == "head":
+            self._in_head = True
+        elif tag == "body":
+            self._in_head = False
         elif tag == "meta":
             self._meta(attributes)
         elif tag == "link" and "canonical" in attributes.get("rel", "").lower():
@@ -97,13 +140,19 @@ class _Extractor(HTMLParser):
             self.metadata.setdefault("time", attributes["datetime"])
         elif tag == "img":
             self._alt_caption()
-        elif tag == "br" and self._open:
+        elif tag == "br" and self._open:  # (a <br> has already ended loose text)
             self._open[-1].pieces.append(("\n", self._offset()))
+        current = self._open[-1].tag if self._open else None
+        if current is not None and self._elements and self._elements[-1] == current and (
+                current == "p" and tag in _ENDS_P or current == tag and tag in ("li", "dd")):
+            # "<p>one<p>two", "<p>text<div>", "<li>one<li>two": the open item ends here.
+            self._close_element(current)
+        if tag in _VOID:
+            return
+        self._elements.append(tag)
         kind = self._block_kind(tag, attributes)
         if kind is not None:
-            if tag in ("p", "li", "dd") and self._open and self._open[-1].tag == tag:
-                self._emit(self._open.pop())  # "<p>one<p>two": the second closes the first
-            self._open.append(_OpenBlock(kind, tag, self._article_depth > 0))
+            self._open.append(_OpenBlock(kind, tag, self._article_depth > 0, len(self._elements)))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -115,26 +164,35 @@ class _Extractor(HTMLParser):
             if tag == self._skip[-1]:
                 self._skip.pop()
             return
+        if tag not in _INLINE:
+            self._end_loose_text()
         if tag == "article":
             self._article_depth = max(0, self._article_depth - 1)
         elif tag == "figure":
             self._figure_depth = max(0, self._figure_depth - 1)
         elif tag == "title":
             self._in_title = False
-        if any(block.tag == tag for block in self._open):
-            # Close the element and anything left open inside it.
-            while self._open:
-                block = self._open.pop()
-                self._emit(block)
-                if block.tag == tag:
-                    break
+        elif tag == "head":
+            self._in_head = False
+        self._close_element(tag)
+
+    def _close_element(self, tag: str) -> None:
+        """Close the innermost open ``tag`` element and the blocks inside it; a stray end tag
+        closes nothing."""
+        if tag not in self._elements:
+            return
+        while self._elements.pop() != tag:
+            pass
+        depth = len(self._elements)
+        while self._open and self._open[-1].depth > depth:
+            self._emit(self._open.pop())
 
     def handle_data(self, data: str) -> None:
         if self._skip:
             return
         if self._in_title:
             self._title.append(data)
-        elif self._open:
+        elif self._open or self._starts_loose_text(data):
             self._open[-1].pieces.append((data, self._offset()))
 
     def handle_entityref(self, name: str) -> None:
@@ -149,8 +207,29 @@ class _Extractor(HTMLParser):
         decoded = html.unescape(reference)
         if self._in_title:
             self._title.append(decoded)
-        elif self._open:
+        elif self._open or self._starts_loose_text(decoded):
             self._open[-1].pieces.append((decoded, self._offset()))
+
+    def parse_marked_section(self, i: int, report: int = 1) -> int:
+        # "<![CDATA[" and "<![if …]>" are sections; "<![alt](x.png)" pasted from Markdown is
+        # text, which the standard library refuses with an AssertionError.
+        keyword = re.match(r"<!\[\s*([a-zA-Z]*)", self.rawdata[i:i + 40])
+        if keyword and keyword.group(1).lower() in ("cdata", "if", "endif", "temp", "include",
+                                                      "ignore", "rcdata"):
+            return super().parse_marked_section(i, report)
+        self.handle_data("<!")
+        return i + 2
+
+    def _starts_loose_text(self, data: str) -> bool:
+        """Open an implicit paragraph for text outside any block element; whether one opened."""
+        if self._in_head or not data.strip():
+            return False
+        self._open.append(_OpenBlock("paragraph", _LOOSE, self._article_depth > 0, 0))
+        return True
+
+    def _end_loose_text(self) -> None:
+        if self._open and self._open[-1].tag == _LOOSE:
+            self._emit(self._open.pop())
 
     def close(self) -> None:
         super().close()
@@ -193,7 +272,8 @@ class _Extractor(HTMLParser):
         alt, offsets = _unescape(match.group(group), self._offset() + match.start(group))
         if len(alt.split()) < 2 and not self._figure_depth:
             return  # "logo", "icon": decoration, not a caption
-        self.blocks.append(("caption", alt, offsets, self._article_depth > 0))
+        self.blocks.append(_Found("caption", alt, offsets, self._article_depth > 0,
+                                  self._figure_depth > 0))
 
     def _emit(self, block: _OpenBlock) -> None:
         text = "".join(piece for piece, _ in block.pieces)
@@ -206,7 +286,7 @@ class _Extractor(HTMLParser):
             position += len(piece)
         lead = len(text) - len(text.lstrip())
         offsets = OffsetMap.shifted(lead).then(OffsetMap(pieces), len(stripped))
-        self.blocks.append((block.kind, stripped, offsets, block.in_article))
+        self.blocks.append(_Found(block.kind, stripped, offsets, block.in_article, True))
 
 
 def _unescape(raw: str, start: int) -> tuple[str, OffsetMap]:
@@ -224,16 +304,141 @@ def _unescape(raw: str, start: int) -> tuple[str, OffsetMap]:
     return "".join(parts), OffsetMap(pieces)
 
 
-def extract(text: str) -> HtmlContent:
-    """Blocks and metadata of an HTML page or fragment; maps point into ``text``."""
+def extract(text: str, content: str = "article") -> HtmlContent:
+    """Blocks and metadata of an HTML page or fragment; maps point into ``text``.
+
+    ``content`` chooses which blocks are the story (see the module's docstring).
+    """
     parser = _Extractor(text)
     parser.feed(text)
     parser.close()
-    in_article = any(flag for *_, flag in parser.blocks)
-    blocks = [(kind, block_text, offsets) for kind, block_text, offsets, flag in parser.blocks
-              if flag or not in_article]
-    blocks.sort(key=lambda block: block[2](0))
-    return HtmlContent(blocks, parser.metadata)
+    found = sorted(parser.blocks, key=lambda block: block.offsets(0))
+    story = None
+    if content == "auto" and _is_page(text):
+        story = _story_blocks(text, found)
+    if story is None and content != "all":
+        in_article = any(block.in_article for block in found)
+        story = [block for block in found if block.in_article or not in_article]
+    chosen = found if story is None else story
+    return HtmlContent([(block.kind, block.text, block.offsets) for block in chosen], parser.metadata)
+
+
+_PAGE = re.compile(r"<(?:html|body)[\s>]", re.I)
+_STORY_WORD = re.compile(r"\w+")
+# A block this short must be a whole line of the extractor's text to count: "Politics" in a
+# menu is not the story because the story mentions politics.
+_SHORT_BLOCK_WORDS = 5
+# Share of a block's word triples the extractor's text must hold when it is not all there.
+_MOSTLY = 0.6
+# Blocks that go with the story when they stand inside it: a caption between two of its
+# paragraphs, the byline under its headline. Elsewhere they belong to teasers and sidebars.
+_FRAME_KINDS = {"caption", "byline", "dateline", "standfirst"}
+
+
+def _is_page(text: str) -> bool:
+    return _PAGE.search(text) is not None
+
+
+def _words(text: str) -> str:
+    """The text's words, lower-cased, one space apart: what alignment compares."""
+    return " ".join(_STORY_WORD.findall(text.casefold()))
+
+
+def _story_blocks(text: str, found: list[_Found]) -> list[_Found] | None:
+    """The blocks of ``found`` whose words trafilatura's story text holds, the headline
+    before them and the captions, bylines and datelines among them; None when it finds
+    no story."""
+    import trafilatura  # imported on first use: it loads lxml and its own settings
+
+    story = trafilatura.extract(text, fast=True, include_comments=False, config=_trafilatura_config())
+    if not story:
+        return None
+    # One line of words per line of its text (and per cell of the tables it writes as
+    # "| cell | cell |"); the same string with spaces for line breaks finds a block that
+    # runs over several lines. Positions agree between the two.
+    lined = "\n" + "\n".join(_words(line) for line in story.replace("|", "\n").splitlines()) + "\n"
+    flat = lined.replace("\n", " ")
+    claimed = bytearray(len(lined))
+    kept: set[int] = set()
+    candidates = [(index, _words(block.text)) for index, block in enumerate(found) if block.shown]
+    # Each stretch of the story's text goes to one block: whole lines first, then longer
+    # blocks found inside lines, so a teaser quoting the story's opening does not take it
+    # from the story's own paragraphs, and "Politics" in a menu is not the story because
+    # the story mentions politics.
+    for whole_line in (True, False):
+        for index, words in candidates:
+            if index in kept or not words:
+                continue
+            if whole_line:
+                where = _unclaimed(lined, f"\n{words}\n", claimed)
+            elif words.count(" ") >= _SHORT_BLOCK_WORDS:
+                where = _unclaimed(flat, f" {words} ", claimed)
+            else:
+                continue
+            if where is not None:
+                claimed[where[0] + 1:where[1] - 1] = b"\x01" * (where[1] - where[0] - 2)
+                kept.add(index)
+    # Blocks the extractor kept most of, but not all ("<time>Sunday</time>" dropped), next
+    # to a block already found.
+    shingles = _shingles(flat.split())
+    for position, (index, words) in enumerate(candidates):
+        if index in kept or words.count(" ") < _SHORT_BLOCK_WORDS:
+            continue
+        own = _shingles(words.split())
+        beside = [candidates[near][0] for near in (position - 1, position + 1)
+                  if 0 <= near < len(candidates)]
+        if len(own & shingles) >= _MOSTLY * len(own) and any(near in kept for near in beside):
+            kept.add(index)
+    body = [index for index in kept if found[index].kind not in _FRAME_KINDS | {"headline"}]
+    if not body:
+        return None
+    substantial = [index for index in body if found[index].text.count(" ") >= _SHORT_BLOCK_WORDS]
+    # The story starts at the last headline before its first real paragraph.
+    first = min(substantial or body)
+    headline = next((index for index in range(first - 1, -1, -1) if found[index].kind == "headline"),
+                    None)
+    if headline is not None:
+        kept = {index for index in kept if index > headline} | {headline}
+    # A caption, byline or dateline is the story's when the blocks on either side of it are.
+    last = max(body)
+    previous_kept = True
+    for index in range(min(kept), last):
+        block = found[index]
+        if block.kind not in _FRAME_KINDS:
+            previous_kept = index in kept
+        elif previous_kept and block.shown and _next_body_kept(found, kept, index):
+            kept.add(index)
+    return [found[index] for index in sorted(kept)]
+
+
+@lru_cache(maxsize=1)
+def _trafilatura_config() -> Any:
+    from trafilatura.settings import use_config
+
+    config = use_config()
+    # Below this many characters trafilatura gives up on the page's structure and returns
+    # all its text on one line; a short story is still a story, in lines.
+    config.set("DEFAULT", "MIN_EXTRACTED_SIZE", "1")
+    return config
+
+
+def _shingles(words: list[str]) -> set[tuple[str, ...]]:
+    return {tuple(words[i:i + 3]) for i in range(len(words) - 2)}
+
+
+def _unclaimed(haystack: str, needle: str, claimed: bytearray) -> tuple[int, int] | None:
+    """The first span of ``needle`` in ``haystack`` that no other block has claimed."""
+    start = haystack.find(needle)
+    while start >= 0 and claimed.find(1, start, start + len(needle)) >= 0:
+        start = haystack.find(needle, start + 1)
+    return None if start < 0 else (start, start + len(needle))
+
+
+def _next_body_kept(found: list[_Found], kept: set[int], index: int) -> bool:
+    for later in range(index + 1, len(found)):
+        if found[later].kind not in _FRAME_KINDS:
+            return later in kept
+    return False
 
 
 def to_blocks(content: HtmlContent, outer: OffsetMap | None = None) -> list[Block]:
@@ -269,8 +474,12 @@ def metadata_from(content: HtmlContent, blocks: list[Block]) -> Metadata:
 
 
 def read_html(source: SourceText, options: Mapping[str, Any]) -> ReadOutput:
-    content = extract(source.text)
+    choice = (options.get("html") or {}).get("content", "auto")
+    content = extract(source.text, choice)
     blocks = to_blocks(content)
+    if not blocks:
+        raise ReaderError(f"no story found in this page (readers: html: content: {choice}): "
+                          "no headline, paragraph or caption to check")
     yield Document(source, source.path, "html", blocks, metadata_from(content, blocks))
 
 
@@ -282,4 +491,12 @@ def looks_like_html(text: str) -> bool:
 @hookimpl
 def register_readers() -> list[Reader]:
     return [Reader("html", (".html", ".htm", ".xhtml"), read_html,
-                   "HTML pages and fragments.", looks_like_html)]
+                   "HTML pages and fragments.", looks_like_html, options=OPTIONS)]
+
+
+OPTIONS = (
+    Option("content", str,
+           "Which blocks of a page are the story: auto (trafilatura finds it), article "
+           "(the <article> element's blocks when there is one) or all.",
+           choices=CONTENT_CHOICES),
+)

@@ -7,8 +7,10 @@ Layout conventions (each documented in ``rules.yaml`` under ``readers: text:``):
   break inside one story, as in BBC copy);
 - a story's first line is its headline, and a later line with the same text is
   a (repeated) headline too;
-- a line ending in a photo credit — "(AFP)", "(AP Photo/Hussein Malla, File)",
-  "Photograph: Jane Doe/Reuters" — is a caption;
+- a line that describes a picture and ends in its credit — "(AFP)", "(AP
+  Photo/Hussein Malla, File)", "Photograph: Jane Doe/Reuters" — is a caption; a
+  credit alone ("Featured Image: Screenshot") is not, nor is a paragraph that
+  ends in one (the duplicates check reports such credits as residue);
 - a very short line with no lower-case letters ("TT", "20") is page residue;
 - "By …" lines are bylines, "BEIRUT —" lines datelines, a short unpunctuated
   line standing alone is a subhead;
@@ -26,6 +28,7 @@ from copydesk.checking import Option
 from copydesk.document import Block, Document, Metadata, OffsetMap, SourceText
 from copydesk.hookspecs import hookimpl
 from copydesk.readers import ReadOutput, Reader, document_ids
+from copydesk.text import split_sentences
 
 _LINE = re.compile(r"[^\r\n]+")
 _BYLINE = re.compile(r"By\s+[A-Z][\w.'’-]*(?:[\s,]+(?:and\s+)?[A-Z][\w.'’-]*){0,8}\s*$")
@@ -36,6 +39,10 @@ _DATELINE_LEAD = re.compile(
 )
 _TERMINAL = frozenset(".!?:;\"”’)…")
 _SUBHEAD_MAX_WORDS = 12
+# A caption's description before the credit, and the whole caption: longer is a paragraph.
+_CAPTION_MIN_WORDS = 2
+_CAPTION_MAX_WORDS = 60
+_CAPTION_MAX_SENTENCES = 2
 _HEADLINE_MAX_WORDS = 25
 _LIST_ITEM = re.compile(r"(?:[-*•–—]|\d{1,2}[.)])\s")
 _SENTENCE_END = frozenset(".!?;:,\"”’…")
@@ -157,7 +164,7 @@ def _looks_like_headline(line: str) -> bool:
 def _classify(line: str, headline_key: str | None, layout: Layout) -> str:
     if headline_key is not None and _key(line) == headline_key:
         return "headline"
-    if layout.caption.search(line):
+    if _is_caption(line, layout):
         return "caption"
     if (len(line) <= layout.residue_max_length and not any(c.islower() for c in line)
             and not (line[-1] in ".!?" and any(c.isalpha() for c in line))):  # "OK." is a sentence
@@ -167,6 +174,19 @@ def _classify(line: str, headline_key: str | None, layout: Layout) -> str:
     if _DATELINE_LINE.match(line):
         return "dateline"
     return "paragraph"
+
+
+def _is_caption(line: str, layout: Layout) -> bool:
+    """A short description of a picture (a sentence or two) ending in its credit; a credit
+    glued to a sentence ("…the press.Photo: …") or a "Featured image" is page residue."""
+    credit = layout.caption.search(line)
+    if credit is None:
+        return False
+    description = line[:credit.start()]
+    return (len(description.split()) >= _CAPTION_MIN_WORDS
+            and len(line.split()) <= _CAPTION_MAX_WORDS
+            and description[-1].isspace() and not description.rstrip().lower().endswith("featured")
+            and len(split_sentences(description)) <= _CAPTION_MAX_SENTENCES)
 
 
 def _join_wrapped(text: str, group: list[tuple[str, int, int]]) -> list[RawBlock]:
