@@ -145,8 +145,6 @@ def read_and_check(engine, unit: Unit) -> tuple[Report, list[InputProblem]]:
 
 def check_unit(settings: Settings, unit: Unit) -> UnitResult:
     """Read and check one unit: what a worker does."""
-    from copydesk.engine import internal_error
-
     engine = engine_for(settings)
     checked, problems = read_and_check(engine, unit)
     result = UnitResult(unit.name, problems=problems)
@@ -155,11 +153,12 @@ def check_unit(settings: Settings, unit: Unit) -> UnitResult:
         document = document_result.document
         for active in collections:
             summaries = result.collected.setdefault(active.check.name, [])
-            try:
-                summaries.append(_shift(active.check.summarise(document, active.context(document)),
-                                        unit.first_offset))
-            except Exception as error:  # as in a plain check: the other checks' findings are kept
-                document_result.findings.append(internal_error(active.check, document, error))
+            summary, failure = engine.run_check(active.check, document,
+                                                lambda: active.check.summarise(document, active.context(document)))
+            if failure is None:
+                summaries.append(_shift(summary, unit.first_offset))
+            else:  # as in a plain check: the other checks' findings are kept
+                document_result.findings.append(failure)
     engine.suppress(checked)
     result.stories = [_story(document_result, unit.first_offset) for document_result in checked.results]
     return result
