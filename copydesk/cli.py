@@ -196,6 +196,8 @@ def _check(args: argparse.Namespace) -> int:
         report = run()  # what remains, at its new positions
     for problem in report.problems:
         print(problem, file=sys.stderr)
+    if not report.results and any(problem.fatal for problem in report.problems):
+        return EXIT_USAGE  # nothing was checked: an empty report would read as a clean one
     if args.output:
         rendered = io.StringIO()
         formatter.render(report, rendered, False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -138,3 +139,143 @@ def test_a_rules_file_may_still_use_aliases(cli, tmp_path):
         encoding="utf-8")
     (tmp_path / "story.txt").write_text("A story.\n", encoding="utf-8")
     assert cli("check", "--rules", "rules.yaml", "story.txt").code == 0
+
+
+# -- inputs ---------------------------------------------------------------------------------------
+
+STORY = "Council budget\n\nThe the council met on Tuesday.\n"
+
+
+@pytest.mark.parametrize("command", ["check", "audit"])
+def test_a_fifo_and_a_link_to_dev_zero_in_a_folder_are_skipped_at_once(cli, tmp_path, command):
+    folder = tmp_path / "stories"
+    folder.mkdir()
+    os.mkfifo(folder / "pipe.txt")
+    (folder / "zero.txt").symlink_to("/dev/zero")
+    (folder / "story.txt").write_text(STORY, encoding="utf-8")
+    started = time.monotonic()
+    result = cli(command, folder, *(["--jobs", "1", "--no-cache"] if command == "audit" else []))
+    assert time.monotonic() - started < 10  # before: a hang, or a MemoryError after gigabytes
+    assert f"{folder / 'pipe.txt'}: note: a named pipe (FIFO), not a file of copy; skipped" in result.err
+    assert f"{folder / 'zero.txt'}: note: a device, not a file of copy; skipped" in result.err
+    assert "repeated-word" in result.out
+
+
+def test_a_fifo_named_directly_is_an_error_not_a_wait(cli, tmp_path):
+    os.mkfifo(tmp_path / "pipe.txt")
+    result = cli("check", tmp_path / "pipe.txt")
+    assert result.code == 2 and "pipe.txt: error: a named pipe (FIFO), not a file of copy; skipped" in result.err
+
+
+def test_standard_input_is_bounded_too(tmp_path):
+    from copydesk import sources
+
+    with open("/dev/zero", "rb") as zeros, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sources.sys, "stdin", type("Stdin", (), {"buffer": zeros})())
+        source, problem = sources.load(sources.STDIN, 1_000_000)
+    assert source is None and "larger than the 1 MB limit (set files: max_size_mb)" in problem.message
+
+
+def test_a_folder_named_directly_with_nothing_to_check_is_an_error(cli, tmp_path):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "notes.pdf").write_bytes(b"%PDF")
+    result = cli("check", tmp_path / "empty")
+    assert result.code == 2 and "empty: error: no files to check here" in result.err
+    assert "No findings" not in result.out
+
+
+def test_a_folder_that_cannot_be_read_is_reported(cli, tmp_path, monkeypatch):
+    # Tests may run as root, who reads any folder: the refusal is simulated.
+    stories = tmp_path / "stories"
+    (stories / "locked").mkdir(parents=True)
+    (stories / "story.txt").write_text(STORY, encoding="utf-8")
+    real_scandir = os.scandir
+
+    def scandir(path):
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = cli("check", stories)
+    assert result.code == 2
+    assert f"{stories / 'locked'}: error: cannot read this folder: Permission denied" in result.err
+    assert "repeated-word" in result.out
+    named = cli("check", stories / "locked")
+    assert named.code == 2 and "cannot read this folder: Permission denied" in named.err
+    assert "no files to check" not in named.err
+
+
+def test_a_missing_file_prints_no_empty_report(cli, tmp_path):
+    result = cli("check", tmp_path / "nope.txt")
+    assert result.code == 2 and "nope.txt: error: no such file or directory" in result.err
+    assert result.out == ""
+
+
+def test_an_unreadable_plain_file_is_not_called_an_archive(cli, tmp_path):
+    (tmp_path / "dangling.txt").symlink_to(tmp_path / "gone.txt")
+    result = cli("audit", tmp_path / "dangling.txt", "--jobs", "1", "--no-cache")
+    assert result.code == 2 and "archive" not in result.err and "dangling.txt" in result.err
+
+
+def _zip_bomb(path, member: str, size: int) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        with archive.open(member, "w", force_zip64=True) as out:
+            block = b"\0" * (1 << 20)
+            for _ in range(size >> 20):
+                out.write(block)
+
+
+def test_a_zip_bomb_member_is_refused_before_it_is_decompressed(cli, tmp_path):
+    _zip_bomb(tmp_path / "bomb.zip", "dump.jsonl", 64 << 20)
+    (tmp_path / "limit.yaml").write_text("files:\n  max_size_mb: 5\n", encoding="utf-8")
+    result = cli("audit", tmp_path / "bomb.zip", "--rules", "limit.yaml", "--jobs", "1", "--no-cache")
+    assert result.code == 2
+    assert "bomb.zip!/dump.jsonl: error: larger than the 5 MB limit (set files: max_size_mb) (67 MB" in result.err
+
+
+def test_a_gzip_bomb_is_stopped_at_the_limit_as_it_is_read(cli, tmp_path):
+    import gzip
+    import resource
+
+    with gzip.open(tmp_path / "dump.jsonl.gz", "wb") as out:
+        out.write(b'{"headline": "A", "body": "The the end."}\n' * 10)
+        for _ in range(64):
+            out.write(b"\0" * (1 << 20))
+    (tmp_path / "limit.yaml").write_text("files:\n  max_size_mb: 5\n", encoding="utf-8")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    result = cli("audit", tmp_path / "dump.jsonl.gz", "--rules", "limit.yaml", "--jobs", "1", "--no-cache")
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 40_000  # KB: never the 64 MB line
+    assert result.code == 2
+    assert ("dump.jsonl.gz:11:1: error: larger than the 5 MB limit (set files: max_size_mb); stopped reading at "
+            "line 11; the 10 records before it were read") in result.err
+    assert len(result.out.splitlines()) == 10
+
+
+def test_a_record_dump_over_the_limit_is_refused_in_audit_as_in_check(cli, tmp_path):
+    rows = "".join(f'{n},Headline {n},"The the body of story {n}, long enough to count."\n' for n in range(3_000))
+    (tmp_path / "dump.csv").write_text("id,headline,body\n" + rows, encoding="utf-8")
+    (tmp_path / "small.yaml").write_text("files:\n  max_size_mb: 0.1\n", encoding="utf-8")
+    result = cli("audit", tmp_path / "dump.csv", "--rules", "small.yaml", "--jobs", "1", "--no-cache")
+    assert result.code == 2 and "dump.csv: error: larger than the 0.1 MB limit (set files: max_size_mb)" in result.err
+    assert result.out == ""
+
+
+def test_a_cut_short_jsonl_gz_keeps_every_record_decompressed(cli, tmp_path):
+    import gzip
+    import zlib
+
+    records = "".join(json.dumps({"id": str(n), "headline": f"Story {n}", "body": "The the end of it."}) + "\n"
+                      for n in range(600))
+    whole = gzip.compress(records.encode(), compresslevel=1)
+    (tmp_path / "cut.jsonl.gz").write_bytes(whole[: len(whole) * 2 // 3])
+    result = cli("audit", tmp_path / "cut.jsonl.gz", "--jobs", "1", "--no-cache")
+    kept = len(result.out.splitlines())
+    recoverable = zlib.decompressobj(31).decompress(whole[: len(whole) * 2 // 3]).count(b"\n")
+    assert kept == recoverable > 200
+    assert result.code == 2
+    assert (f"cut.jsonl.gz:{recoverable + 1}:1: error: the compressed data is damaged or cut short at line "
+            f"{recoverable + 1}") in result.err
+    assert f"the {recoverable:,} records before it were read" in result.err
