@@ -9,13 +9,13 @@ occurrence and suggests deleting the repeat.
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
 from copydesk.checking import CheckContext, Option, Rule, document_check
 from copydesk.document import Block, Document
 from copydesk.findings import Finding
 from copydesk.hookspecs import hookimpl
+from copydesk.patterns import compile_pattern, problem_in_patterns
 
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "`": "'", "´": "'",
                          "“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"'})
@@ -86,7 +86,7 @@ def _paragraph_repeats(ctx: CheckContext, paragraphs: list[Block]) -> Iterator[F
 
 
 def _residue(ctx: CheckContext, document: Document) -> Iterator[Finding]:
-    patterns = [re.compile(pattern, re.IGNORECASE) for pattern in ctx.options["residue_patterns"]]
+    patterns = [compile_pattern(pattern, ignore_case=True) for pattern in ctx.options["residue_patterns"]]
     for block in document.blocks:
         if block.kind == "residue":
             reason = "a short line that is not copy"
@@ -120,7 +120,8 @@ def _residue(ctx: CheckContext, document: Document) -> Iterator[Finding]:
                "Share of word sequences (3-word shingles, Jaccard) two paragraphs must have in common "
                "to be near-duplicates; 1 turns near-duplicates off."),
         Option("residue_patterns", list[str],
-               "Regular expressions (case-insensitive) matching a whole block of page furniture."),
+               "Regular expressions (case-insensitive, RE2) matching a whole block of page furniture.",
+               validate=problem_in_patterns),
     ],
 )
 def duplicates(document: Document, ctx: CheckContext) -> Iterator[Finding]:

@@ -279,3 +279,42 @@ def test_a_cut_short_jsonl_gz_keeps_every_record_decompressed(cli, tmp_path):
     assert (f"cut.jsonl.gz:{recoverable + 1}:1: error: the compressed data is damaged or cut short at line "
             f"{recoverable + 1}") in result.err
     assert f"the {recoverable:,} records before it were read" in result.err
+
+
+# -- patterns from rules files ---------------------------------------------------------------------
+
+def test_a_catastrophic_house_pattern_finishes_at_once(cli, tmp_path):
+    (tmp_path / "house.yaml").write_text("checks:\n  house-spelling:\n    patterns:\n      '(a+)+$': 'a'\n",
+                                         encoding="utf-8")
+    (tmp_path / "story.txt").write_text("Headline\n\n" + "a" * 100_000 + "!\n", encoding="utf-8")
+    started = time.monotonic()
+    result = cli("check", "--rules", "house.yaml", "--select", "house-spelling", "story.txt")
+    assert time.monotonic() - started < 5  # before: forever, and deaf to Ctrl-C
+    assert result.code == 0
+
+
+def test_house_patterns_still_match_and_expand_groups(cli, tmp_path):
+    (tmp_path / "house.yaml").write_text(
+        "checks:\n  house-spelling:\n    patterns:\n      '(\\d+) per ?cent': '\\1%'\n      '(?i)e-mail': 'email'\n",
+        encoding="utf-8")
+    (tmp_path / "story.txt").write_text("Café budget\n\nThe café said 12 per cent of E-mail was spam.\n",
+                                        encoding="utf-8")
+    result = cli("check", "--rules", "house.yaml", "--select", "house-spelling", "story.txt", "--format", "json")
+    findings = json.loads(result.out)["documents"][0]["findings"]
+    assert [(f["text"], f["suggestions"], f["column"]) for f in findings] == [
+        ("12 per cent", ["12%"], 15), ("E-mail", ["email"], 30)]
+
+
+@pytest.mark.parametrize("section, entry", [
+    ("house-spelling:\n    patterns:\n      '(?<=x)y': 'z'", "house-spelling"),
+    ("house-spelling:\n    patterns:\n      '(unclosed': 'z'", "house-spelling"),
+    ("house-spelling:\n    patterns:\n      '(a)b': '\\2'", "house-spelling"),
+    ("duplicates:\n    residue_patterns: ['(\\w)\\1']", "duplicates"),
+])
+def test_a_pattern_re2_cannot_run_is_a_rules_file_error(cli, tmp_path, section, entry):
+    (tmp_path / "bad.yaml").write_text(f"checks:\n  {section}\n", encoding="utf-8")
+    (tmp_path / "story.txt").write_text("A story.\n", encoding="utf-8")
+    result = cli("check", "--rules", "bad.yaml", "story.txt")
+    assert result.code == 2 and "internal-error" not in result.out
+    assert f"bad.yaml:3: option '{'patterns' if entry == 'house-spelling' else 'residue_patterns'}' of check " \
+           f"'{entry}'" in result.err
