@@ -318,3 +318,37 @@ def test_a_pattern_re2_cannot_run_is_a_rules_file_error(cli, tmp_path, section, 
     assert result.code == 2 and "internal-error" not in result.out
     assert f"bad.yaml:3: option '{'patterns' if entry == 'house-spelling' else 'residue_patterns'}' of check " \
            f"'{entry}'" in result.err
+
+
+# -- outcomes and usage mistakes ---------------------------------------------------------------------
+
+class _Broken:
+    def finditer(self, *args):
+        raise RuntimeError("boom")
+
+
+def test_audit_exits_1_when_a_check_crashed(cli, tmp_path, monkeypatch):
+    monkeypatch.setattr("copydesk.checks.repeated_word._REPEAT", _Broken())
+    (tmp_path / "story.txt").write_text(STORY, encoding="utf-8")
+    result = cli("audit", "story.txt", "--jobs", "1", "--no-cache")
+    assert '"internal-error"' in result.out and result.code == 1
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--output", "nodir/r.jsonl"], "--output nodir/r.jsonl: the folder"),
+    (["--dashboard", "afile"], "--dashboard afile:"),
+    (["--cache-dir", "afile"], "--cache-dir afile:"),
+    (["--cache-dir", "afile/cache"], "--cache-dir afile/cache:"),
+])
+def test_audit_usage_mistakes_are_exit_2_before_the_audit_runs(cli, tmp_path, args, message):
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    (tmp_path / "story.txt").write_text(STORY, encoding="utf-8")
+    result = cli("audit", "story.txt", "--jobs", "1", *args)
+    assert result.code == 2 and f"copydesk: error: {message}" in result.err
+    assert "audited" not in result.err and result.out == ""
+
+
+def test_check_output_into_a_missing_folder_is_a_usage_error(cli, tmp_path):
+    (tmp_path / "story.txt").write_text(STORY, encoding="utf-8")
+    result = cli("check", "story.txt", "--output", "nodir/report.txt")
+    assert result.code == 2 and "--output nodir/report.txt: the folder" in result.err
