@@ -166,6 +166,9 @@ class CheckContext:
         self.severities = severities
         self.document = document
         self.summary: dict[str, Any] = {}
+        # Why the check could not do its work on this story for a reason outside the story (a server
+        # that is down), or None. A result that says so is shown, but never cached as the story's result.
+        self.incomplete: str | None = None
 
     def location(self, span: tuple[int, int], *, document: Document | None = None,
                  message: str = "") -> Location:

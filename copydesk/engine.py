@@ -202,6 +202,8 @@ class Engine:
                 result.findings.append(failure)
                 continue
             result.findings.extend(f for f in produced if active.severities.get(f.rule, "off") != "off")
+            if context.incomplete:
+                result.incomplete[active.check.name] = context.incomplete
             if context.summary:
                 result.summaries[active.check.name] = context.summary
         return result

@@ -352,3 +352,67 @@ def test_check_output_into_a_missing_folder_is_a_usage_error(cli, tmp_path):
     (tmp_path / "story.txt").write_text(STORY, encoding="utf-8")
     result = cli("check", "story.txt", "--output", "nodir/report.txt")
     assert result.code == 2 and "--output nodir/report.txt: the folder" in result.err
+
+
+# -- the audit cache --------------------------------------------------------------------------------
+
+def _stories(folder, count=12):
+    folder.mkdir(exist_ok=True)
+    for number in range(count):
+        (folder / f"{number:02d}.txt").write_text(f"Story {number}\n\nThe the council met {number} times.\n",
+                                                 encoding="utf-8")
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "entries"])
+def test_a_damaged_audit_cache_never_fails_an_audit(cli, tmp_path, damage):
+    import sqlite3
+
+    _stories(tmp_path / "archive")
+    cache = tmp_path / "cache"
+    fresh = cli("audit", "archive", "--jobs", "1", "--no-cache")
+    cli("audit", "archive", "--jobs", "1", "--cache-dir", cache)
+    database = cache / "audit-v1.sqlite"
+    if damage == "garbage":
+        database.write_bytes(b"not a database at all " * 500)
+    elif damage == "truncated":
+        data = database.read_bytes()
+        database.write_bytes(data[:100] + b"\xff" * (len(data) - 100))
+    else:
+        with sqlite3.connect(database) as connection:
+            connection.execute("UPDATE units SET value = substr(value, 1, 20)")
+    damaged = cli("audit", "archive", "--jobs", "1", "--cache-dir", cache)
+    assert damaged.code == 0 and damaged.out == fresh.out
+    assert "audit cache" in damaged.err and "damaged" in damaged.err and "Traceback" not in damaged.err
+    again = cli("audit", "archive", "--jobs", "1", "--cache-dir", cache)  # rebuilt: used again
+    assert again.out == fresh.out and "12 of 12 units from the cache" in again.err
+
+
+def test_a_languagetool_outage_is_not_cached_as_the_stories_result(cli, tmp_path):
+    import socket
+    from http.server import ThreadingHTTPServer
+
+    from test_languagetool import FakeLanguageTool
+
+    from copydesk.checks.languagetool import connect
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    (tmp_path / "lt.yaml").write_text(
+        f"checks:\n  languagetool:\n    enabled: true\n    mode: remote\n    url: 'http://127.0.0.1:{port}'\n",
+        encoding="utf-8")
+    (tmp_path / "archive").mkdir()
+    (tmp_path / "archive" / "story.txt").write_text("Headline\n\nShe ate a apple.\n", encoding="utf-8")
+    command = ("audit", "archive", "--rules", "lt.yaml", "--select", "languagetool", "--jobs", "1",
+               "--cache-dir", tmp_path / "cache")
+    down = cli(*command)
+    assert "languagetool-unavailable" in down.out
+    connect.cache_clear()  # the next audit is a new process, which has not met the outage
+    httpd = ThreadingHTTPServer(("127.0.0.1", port), FakeLanguageTool)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        back = cli(*command)
+    finally:
+        httpd.shutdown()
+    assert "languagetool-unavailable" not in back.out and "a apple" in back.out
+    assert "0 of 1 units from the cache" in back.err
