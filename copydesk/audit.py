@@ -343,7 +343,21 @@ def local_executor(jobs: int):
 
     # fork: workers start at once with the parent's imports (spawn would re-import everything per worker).
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method),
+                               initializer=_exit_with_parent, initargs=(os.getpid(),))
+
+
+def _exit_with_parent(parent: int) -> None:
+    """In a worker: exit as soon as the audit that started it is gone (``kill -9`` gives it no chance
+    to stop its workers, which would otherwise wait for tasks for ever)."""
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="copydesk-parent-watch", daemon=True).start()
 
 
 class DaskExecutor:

@@ -416,3 +416,45 @@ def test_a_languagetool_outage_is_not_cached_as_the_stories_result(cli, tmp_path
         httpd.shutdown()
     assert "languagetool-unavailable" not in back.out and "a apple" in back.out
     assert "0 of 1 units from the cache" in back.err
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="finds the workers through /proc (Linux)")
+def test_kill_9_of_an_audit_leaves_no_worker_running(tmp_path):
+    _stories(tmp_path / "archive", 3000)
+    process = subprocess.Popen([sys.executable, "-m", "copydesk", "audit", "archive", "--jobs", "2", "--no-cache",
+                                "--progress", "never"], cwd=tmp_path, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    workers: list[int] = []
+    while len(workers) < 2 and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.1)
+        workers = _children(process.pid)
+    assert len(workers) >= 2, "the audit should have started its two workers"
+    process.kill()
+    process.wait()
+    deadline = time.monotonic() + 10
+    while any(map(_running, workers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(map(_running, workers))
