@@ -7,11 +7,15 @@ positions still count from the top of the dump). Units are produced lazily, one
 at a time, so memory does not grow with the archive.
 
 Everything is read through :class:`copydesk.sources.Bounded`: a file, a
-decompressed file or ZIP member, a JSONL or CSV dump as a whole, and each WARC
-record get at most ``max_size_mb``, counted as the bytes come, so a small
-compressed file that expands to gigabytes is stopped at the limit. A damaged or
-cut-short compressed dump keeps the records read before the damage and says
-on which line it stopped.
+decompressed file or ZIP member, each record of a JSONL or CSV dump and each
+WARC record get at most ``max_size_mb``, counted as the bytes come, so a small
+compressed file that expands to gigabytes is stopped at the limit. Dumps and
+WARC files are archives, commonly larger than any story, so the limit applies to
+their records and memory stays flat however long they are: a unit holds at most
+``records_per_unit`` records or about UNIT_BYTES of them. A record over the
+limit (a CSV cell whose quote never closes, a line of zeros), or damaged
+compressed data, stops the dump there: the records before it are kept and a
+problem says on which line it stopped.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ COMPRESSED = {".gz": gzip.open, ".bz2": bz2.open}
 RECORD_FORMATS = (".jsonl", ".ndjson", ".csv")
 WARC = (".warc", ".arc")
 ARCHIVE_EXTENSIONS = (*COMPRESSED, ".zip", *WARC)
+UNIT_BYTES = 4_000_000  # a chunk of records is cut here too, so that units of long records stay small
 
 
 @dataclass
@@ -90,7 +95,7 @@ def units(paths: Iterable[str], extensions: Iterable[str], *, max_bytes: int,
                 elif suffix and not _is_warc(inner):
                     with COMPRESSED[suffix](handle, "rb") as stream:
                         yield from _stream(path, inner, stream, max_bytes, records_per_unit)
-                elif not _is_warc(inner) and os.fstat(handle.fileno()).st_size > max_bytes:
+                elif not _is_archive_format(inner) and os.fstat(handle.fileno()).st_size > max_bytes:
                     yield InputProblem(path, f"{TooLarge(max_bytes)}; not checked")
                 else:
                     yield from _stream(path, inner, handle, max_bytes, records_per_unit)
@@ -106,7 +111,7 @@ def _zip(path: str, handle: IO[bytes], max_bytes: int, records_per_unit: int) ->
                 continue
             name = f"{path}!/{member.filename}"
             inner, suffix = _inner(member.filename)
-            if member.file_size > max_bytes and not _is_warc(inner):  # said before anything is decompressed
+            if member.file_size > max_bytes and not _is_archive_format(inner):  # before decompressing anything
                 yield InputProblem(name, f"{TooLarge(max_bytes)} ({member.file_size / 1e6:,.0f} MB once "
                                          "decompressed); not checked")
                 continue
@@ -116,6 +121,11 @@ def _zip(path: str, handle: IO[bytes], max_bytes: int, records_per_unit: int) ->
                     yield from _stream(name, inner, stream, max_bytes, records_per_unit)
             except DAMAGED as error:  # one damaged member: the others are still read
                 yield InputProblem(name, f"cannot read this archive member: {error}")
+
+
+def _is_archive_format(name: str) -> bool:
+    """A record dump or a WARC file: ``max_size_mb`` bounds each of its records, not the whole."""
+    return name.lower().endswith((*RECORD_FORMATS, *WARC))
 
 
 def _is_warc(name: str) -> bool:
@@ -145,8 +155,8 @@ def _records(name: str, inner: str, stream: Bounded, per_unit: int, csv: bool) -
     """
     header: tuple[str, ...] = ()
     chunk: list[bytes] = []
-    records = checked = 0
-    first_line = line_number = 1
+    chunk_bytes = records = checked = complete = 0  # complete: lines of the chunk that end a whole record
+    first_line = line_number = record_line = 1  # record_line: where the record being read starts
     first_offset = offset = 0
     open_quote = False  # inside a quoted CSV cell that spans lines
     lines = iter(stream)
@@ -155,7 +165,7 @@ def _records(name: str, inner: str, stream: Bounded, per_unit: int, csv: bool) -
         try:
             raw = next(lines, None)
         except TooLarge as error:
-            stopped = f"{error}; stopped reading at line {line_number}"
+            stopped = f"the record on line {record_line} is {error}; stopped reading there"
             break
         except DAMAGED as error:
             stopped = f"the compressed data is damaged or cut short at line {line_number} ({error})"
@@ -174,24 +184,31 @@ def _records(name: str, inner: str, stream: Bounded, per_unit: int, csv: bool) -
             header = _csv_header(text)
             first_line, first_offset = 2, len(text)
             line_number, offset = 2, len(text)
+            record_line = 2
+            stream.restart()
             continue
         chunk.append(raw)
+        chunk_bytes += len(raw)
         line_number += 1
         offset += len(text)
         if csv:
             open_quote ^= text.count('"') % 2 == 1
         if not open_quote:
             records += 1
-            if records >= per_unit:
+            record_line, complete = line_number, len(chunk)
+            stream.restart()
+            if records >= per_unit or chunk_bytes >= UNIT_BYTES:
                 yield Unit(name, b"".join(chunk), inner, first_line, first_offset, header)
                 checked += records
-                chunk, records = [], 0
+                chunk, chunk_bytes, records, complete = [], 0, 0, 0
                 first_line, first_offset = line_number, offset
+    if stopped:
+        del chunk[complete:]  # a record the stop cut off is not read by halves
     if chunk:
         yield Unit(name, b"".join(chunk), inner, first_line, first_offset, header)
         checked += records
     if stopped:
-        yield InputProblem(name, f"{stopped}; the {checked:,} records before it were read", line_number)
+        yield InputProblem(name, f"{stopped}; the {checked:,} records before it were read", record_line)
 
 
 def _csv_header(line: str) -> tuple[str, ...]:

@@ -69,6 +69,10 @@ class Bounded:
     def readline(self) -> bytes:
         return self._counted(self.stream.readline(self.limit + 1 - self.count))
 
+    def restart(self) -> None:
+        """Count from here again: a dump's limit is per record, not for the dump as a whole."""
+        self.count = 0
+
     def __iter__(self) -> Iterator[bytes]:
         while line := self.readline():
             yield line

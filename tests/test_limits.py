@@ -81,13 +81,19 @@ def test_budgets_in_many_threads_at_once_each_stop_their_own_check(tmp_path):
     assert all([f.rule for f in result.findings].count(TIME_LIMIT_RULE) == 1 for result in results)
 
 
-def test_a_check_that_finishes_in_time_leaves_no_pending_exception(tmp_path):
-    from copydesk.timelimit import budget
+def test_a_budget_that_runs_out_as_its_block_ends_raises_there_or_not_at_all():
+    from copydesk.timelimit import OverBudget, budget
 
-    for _ in range(200):  # deadlines that pass just as the block ends
-        with budget(0.0005):
-            sum(range(2000))
-    time.sleep(0.05)  # a late exception would be raised here
+    stopped = 0
+    for _ in range(300):  # deadlines that pass just as the block ends
+        try:
+            with budget(0.0005):
+                sum(range(3000))
+        except OverBudget:
+            stopped += 1
+        sum(range(3000))  # a late exception, escaping the with statement, would be raised here
+    time.sleep(0.05)
+    assert 0 < stopped < 300
 
 
 def test_ctrl_c_still_stops_a_check_running_under_a_budget(tmp_path):
@@ -228,12 +234,17 @@ def _zip_bomb(path, member: str, size: int) -> None:
                 out.write(block)
 
 
-def test_a_zip_bomb_member_is_refused_before_it_is_decompressed(cli, tmp_path):
-    _zip_bomb(tmp_path / "bomb.zip", "dump.jsonl", 64 << 20)
+def test_zip_bombs_are_refused_by_their_size_or_stopped_at_the_limit(cli, tmp_path):
+    _zip_bomb(tmp_path / "story.zip", "story.txt", 64 << 20)
+    _zip_bomb(tmp_path / "dump.zip", "dump.jsonl", 64 << 20)
     (tmp_path / "limit.yaml").write_text("files:\n  max_size_mb: 5\n", encoding="utf-8")
-    result = cli("audit", tmp_path / "bomb.zip", "--rules", "limit.yaml", "--jobs", "1", "--no-cache")
+    result = cli("audit", "story.zip", "dump.zip", "--rules", "limit.yaml", "--jobs", "1", "--no-cache")
     assert result.code == 2
-    assert "bomb.zip!/dump.jsonl: error: larger than the 5 MB limit (set files: max_size_mb) (67 MB" in result.err
+    # A story: refused by the size its ZIP entry declares, before anything is decompressed.
+    assert "story.zip!/story.txt: error: larger than the 5 MB limit (set files: max_size_mb) (67 MB" in result.err
+    # A dump: limited record by record, as it is read; this one's first record never ends.
+    assert ("dump.zip!/dump.jsonl:1:1: error: the record on line 1 is larger than the 5 MB limit (set files: "
+            "max_size_mb); stopped reading there; the 0 records before it were read") in result.err
 
 
 def test_a_gzip_bomb_is_stopped_at_the_limit_as_it_is_read(cli, tmp_path):
@@ -249,18 +260,28 @@ def test_a_gzip_bomb_is_stopped_at_the_limit_as_it_is_read(cli, tmp_path):
     result = cli("audit", tmp_path / "dump.jsonl.gz", "--rules", "limit.yaml", "--jobs", "1", "--no-cache")
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 40_000  # KB: never the 64 MB line
     assert result.code == 2
-    assert ("dump.jsonl.gz:11:1: error: larger than the 5 MB limit (set files: max_size_mb); stopped reading at "
-            "line 11; the 10 records before it were read") in result.err
+    assert ("dump.jsonl.gz:11:1: error: the record on line 11 is larger than the 5 MB limit (set files: "
+            "max_size_mb); stopped reading there; the 10 records before it were read") in result.err
     assert len(result.out.splitlines()) == 10
 
 
-def test_a_record_dump_over_the_limit_is_refused_in_audit_as_in_check(cli, tmp_path):
+def test_a_dump_bounds_each_record_and_streams_any_number_of_them(cli, tmp_path):
     rows = "".join(f'{n},Headline {n},"The the body of story {n}, long enough to count."\n' for n in range(3_000))
-    (tmp_path / "dump.csv").write_text("id,headline,body\n" + rows, encoding="utf-8")
+    (tmp_path / "dump.csv").write_text("id,headline,body\n" + rows, encoding="utf-8")  # 0.2 MB of small records
     (tmp_path / "small.yaml").write_text("files:\n  max_size_mb: 0.1\n", encoding="utf-8")
-    result = cli("audit", tmp_path / "dump.csv", "--rules", "small.yaml", "--jobs", "1", "--no-cache")
-    assert result.code == 2 and "dump.csv: error: larger than the 0.1 MB limit (set files: max_size_mb)" in result.err
-    assert result.out == ""
+    result = cli("audit", "dump.csv", "--rules", "small.yaml", "--jobs", "1", "--no-cache")
+    assert result.code == 0 and len(result.out.splitlines()) == 3_000
+
+
+def test_a_csv_record_over_the_limit_stops_the_dump_there(cli, tmp_path):
+    rows = "".join(f'{n},Headline {n},"The the body of story {n}."\n' for n in range(10))
+    endless = '10,Headline,"A cell whose quote never closes\n' + "and goes on for ever\n" * 20_000
+    (tmp_path / "dump.csv").write_text("id,headline,body\n" + rows + endless, encoding="utf-8")
+    (tmp_path / "tiny.yaml").write_text("files:\n  max_size_mb: 0.1\n", encoding="utf-8")
+    result = cli("audit", "dump.csv", "--rules", "tiny.yaml", "--jobs", "1", "--no-cache")
+    assert result.code == 2 and len(result.out.splitlines()) == 10
+    assert ("dump.csv:12:1: error: the record on line 12 is larger than the 0.1 MB limit (set files: max_size_mb); "
+            "stopped reading there; the 10 records before it were read") in result.err
 
 
 def test_a_cut_short_jsonl_gz_keeps_every_record_decompressed(cli, tmp_path):
