@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Iterator
+from typing import Any, Iterator
 
 from copydesk.checking import CheckContext, Option, Rule, document_check
 from copydesk.document import Block, Document
 from copydesk.findings import Finding
 from copydesk.hookspecs import hookimpl
+from copydesk.patterns import compile_pattern, problem_in_patterns
 
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "`": "'", "´": "'",
                          "“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"'})
@@ -87,7 +88,7 @@ def _paragraph_repeats(ctx: CheckContext, paragraphs: list[Block]) -> Iterator[F
 
 
 def _residue(ctx: CheckContext, document: Document) -> Iterator[Finding]:
-    patterns = [re.compile(pattern, re.IGNORECASE) for pattern in ctx.options["residue_patterns"]]
+    patterns = [compile_pattern(pattern, ignore_case=True) for pattern in ctx.options["residue_patterns"]]
     edges = _edge_residue(tuple(ctx.options["residue_edge_patterns"]))
     for block in document.blocks:
         if block.kind == "residue":
@@ -109,6 +110,8 @@ def _residue(ctx: CheckContext, document: Document) -> Iterator[Finding]:
 
 # Credits and furniture are short; a longer line that starts like them is copy.
 _RESIDUE_MAX_WORDS = 25
+# ... and no residue of 25 words runs to this many characters.
+_RESIDUE_MAX_CHARS = 1000
 
 
 # Where residue can start: a line's start, or just after a sentence's end ("…the
@@ -119,17 +122,31 @@ _RESIDUE_START = re.compile(r"[.!?…\"”’)\]\n][ \t]*(?=[A-Z(])")
 
 
 @lru_cache(maxsize=8)
-def _edge_residue(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _edge_residue(patterns: tuple[str, ...]) -> tuple[Any, Any]:
     """Residue running from where it starts to the end of its line, and residue opening a
-    block up to its first full stop or closing bracket."""
+    block up to its first full stop or closing bracket: each the pattern's group 1 (RE2, like
+    every pattern a rules file gives, so it runs in linear time; RE2 has no look-ahead, so what
+    must follow the residue is matched outside the group)."""
     alternatives = "|".join(f"(?:{pattern})" for pattern in patterns)
-    to_line_end = re.compile(rf"(?:{alternatives})[^\n]*?(?=[ \t]*$)", re.IGNORECASE | re.MULTILINE)
-    opening = re.compile(rf"(?:{alternatives})[^\n]*?(?:[.!?…][\"”’]?|\))(?=[ \t]+\S)", re.IGNORECASE)
+    to_line_end = compile_pattern(rf"(?m)((?:{alternatives})[^\n]*?)[ \t]*$", ignore_case=True)
+    opening = compile_pattern(rf"((?:{alternatives})[^\n]*?(?:[.!?…][\"”’]?|\)))[ \t]+\S", ignore_case=True)
     return to_line_end, opening
 
 
-def _glued_residue(ctx: CheckContext, block: Block,
-                   edges: tuple[re.Pattern[str], re.Pattern[str]]) -> Iterator[Finding]:
+def _residue_window(text: str, start: int, whole_line: bool) -> str:
+    """The text residue starting at ``start`` can lie in: the rest of its line, cut where residue
+    would be too long to be residue. Matching there and never past it keeps one very long line
+    linear (RE2 re-reads the text it is given on every call). With ``whole_line``, a line too long
+    to end in residue gives no text at all."""
+    end = text.find("\n", start, start + _RESIDUE_MAX_CHARS)
+    if end >= 0:
+        return text[start:end]
+    if whole_line and start + _RESIDUE_MAX_CHARS < len(text):
+        return ""
+    return text[start:start + _RESIDUE_MAX_CHARS]
+
+
+def _glued_residue(ctx: CheckContext, block: Block, edges: tuple[Any, Any]) -> Iterator[Finding]:
     """Credits and furniture at a block's start or end or alone on one of its lines: the
     finding covers the residue and the space before it (after it, opening the block), so
     the fix leaves the copy as it would have been without it."""
@@ -140,13 +157,13 @@ def _glued_residue(ctx: CheckContext, block: Block,
     starts += [match.end() for match in _RESIDUE_START.finditer(text)]
     ends: dict[int, int] = {}
     # Opening a block, residue ends at its first full stop: "Photo by X. The mayor said …".
-    first = opening.match(text, lead)
+    first = opening.match(_residue_window(text, lead, whole_line=False))
     if first:
-        ends[lead] = len(text) - len(text[first.end():].lstrip(" \t"))
+        ends[lead] = len(text) - len(text[lead + first.end(1):].lstrip(" \t"))
     for start in starts:
-        match = to_line_end.match(text, start)
+        match = to_line_end.match(_residue_window(text, start, whole_line=True))
         if match and start not in ends:
-            ends[start] = match.end()
+            ends[start] = start + match.end(1)
     for start, end in sorted(ends.items()):
         if not (text[start].isupper() or text[start] == "(" and text[start + 1:start + 2].isupper()):
             continue  # "… said the photo by the river …": residue starts like a sentence
@@ -183,11 +200,12 @@ def _glued_residue(ctx: CheckContext, block: Block,
                "Share of word sequences (3-word shingles, Jaccard) two paragraphs must have in common "
                "to be near-duplicates; 1 turns near-duplicates off."),
         Option("residue_patterns", list[str],
-               "Regular expressions (case-insensitive) matching a whole block of page furniture."),
+               "Regular expressions (case-insensitive, RE2) matching a whole block of page furniture.",
+               validate=problem_in_patterns),
         Option("residue_edge_patterns", list[str],
-               "Regular expressions (case-insensitive) of credits and page furniture reported where "
+               "Regular expressions (case-insensitive, RE2) of credits and page furniture reported where "
                "they start a paragraph, follow its last sentence or stand alone on a line; the "
-               "residue runs to the end of the line."),
+               "residue runs to the end of the line.", validate=problem_in_patterns),
     ],
 )
 def duplicates(document: Document, ctx: CheckContext) -> Iterator[Finding]:

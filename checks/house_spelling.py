@@ -5,7 +5,8 @@ in lower case matches in any case and the suggestion follows the copy's case
 ("Pouring over" → "Poring over"); an entry with a capital matches exactly that
 case ("Ipad" → "iPad", leaving "ipad" to another entry). ``patterns`` maps
 regular expressions to replacements (``\\1`` and friends allowed), matched
-case-sensitively unless the expression says ``(?i)``.
+case-sensitively unless the expression says ``(?i)``; they run on RE2
+(:mod:`copydesk.patterns`), in time linear in the copy.
 
 The listed spellings are compiled into one expression, tried only where a
 word of the copy is the first word of some entry: a dictionary look-up per
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from typing import Any
 from functools import cache
 from itertools import accumulate
 
@@ -25,6 +27,7 @@ from copydesk.document import Block, Document
 from copydesk.findings import Finding
 from copydesk.hookspecs import hookimpl
 from copydesk.lexicon import match_case
+from copydesk.patterns import compile_pattern, problem_in_patterns
 from copydesk.text import WORD
 
 _EDGE_BEFORE = r"(?<![\w'’-])"
@@ -45,14 +48,15 @@ class _HouseList:
         self.first_words = {WORD.match(entry.lower()).group() for entry in (*self.any_case, *self.exact)
                             if WORD.match(entry)}
         self.by_first_word: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = []
-        self.scanned: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = []
+        # Listed entries as stdlib expressions of escaped words; the rules file's patterns on RE2.
+        self.scanned: list[tuple[Any, Callable[[Any], str]]] = []
         for entries, flags, fix in ((self.any_case, re.IGNORECASE, self._any_case_fix),
                                     (self.exact, 0, self._exact_fix)):
             for by_word, kept in ((True, self.by_first_word), (False, self.scanned)):
                 expression = _alternation([entry for entry in entries if bool(WORD.match(entry)) == by_word], flags)
                 if expression is not None:
                     kept.append((expression, fix))
-        self.scanned += [(re.compile(pattern), lambda match, replacement=replacement: match.expand(replacement))
+        self.scanned += [(compile_pattern(pattern), lambda match, replacement=replacement: match.expand(replacement))
                          for pattern, replacement in patterns]
 
     def _any_case_fix(self, match: re.Match[str]) -> str:
@@ -114,7 +118,7 @@ def _house_list(spellings: tuple[tuple[str, str], ...], patterns: tuple[tuple[st
     rules=[Rule("house-spelling", "error", "A word or phrase on the house list of wrong spellings.")],
     options=[
         Option("spellings", dict[str, str], "Wrong word or phrase → house form."),
-        Option("patterns", dict[str, str], "Regular expression → replacement."),
+        Option("patterns", dict[str, str], "Regular expression (RE2) → replacement.", validate=problem_in_patterns),
     ],
 )
 def house_spelling(document: Document, ctx: CheckContext) -> Iterator[Finding]:

@@ -114,6 +114,7 @@ def _summarise(document: Document, ctx: CheckContext) -> dict[str, Any]:
         text = _BLOCK_SEPARATOR.join(block.text for block in blocks)
         matches = server.check(text, options)
     except Unavailable as error:
+        ctx.incomplete = str(error)  # an outage is not the story's result: no cache keeps it
         return {"id": document.id, "matches": [], "unavailable": str(error), "first": first}
     starts, position = [], 0
     for block in blocks:

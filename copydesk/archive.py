@@ -5,6 +5,17 @@ A unit is the bytes of one file, one ZIP member, one WARC response, or a chunk o
 consecutive records of a JSONL or CSV dump (with the line it starts on, so
 positions still count from the top of the dump). Units are produced lazily, one
 at a time, so memory does not grow with the archive.
+
+Everything is read through :class:`copydesk.sources.Bounded`: a file, a
+decompressed file or ZIP member, each record of a JSONL or CSV dump and each
+WARC record get at most ``max_size_mb``, counted as the bytes come, so a small
+compressed file that expands to gigabytes is stopped at the limit. Dumps and
+WARC files are archives, commonly larger than any story, so the limit applies to
+their records and memory stays flat however long they are: a unit holds at most
+``records_per_unit`` records or about UNIT_BYTES of them. A record over the
+limit (a CSV cell whose quote never closes, a line of zeros), or damaged
+compressed data, stops the dump there: the records before it are kept and a
+problem says on which line it stopped.
 """
 
 from __future__ import annotations
@@ -14,16 +25,21 @@ import glob
 import gzip
 import os
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO
 
-from copydesk.sources import InputProblem, expand
+from copydesk.sources import Bounded, InputProblem, TooLarge, expand, open_regular
+
+# What a damaged compressed file or ZIP member raises while it is read.
+DAMAGED = (EOFError, zlib.error, gzip.BadGzipFile, zipfile.BadZipFile, OSError)
 
 COMPRESSED = {".gz": gzip.open, ".bz2": bz2.open}
 RECORD_FORMATS = (".jsonl", ".ndjson", ".csv")
 WARC = (".warc", ".arc")
 ARCHIVE_EXTENSIONS = (*COMPRESSED, ".zip", *WARC)
+UNIT_BYTES = 4_000_000  # a chunk of records is cut here too, so that units of long records stay small
 
 
 @dataclass
@@ -71,27 +87,45 @@ def units(paths: Iterable[str], extensions: Iterable[str], *, max_bytes: int,
             yield path
             continue
         inner, suffix = _inner(path)
+        is_archive = path.lower().endswith(ARCHIVE_EXTENSIONS)
         try:
-            if path.lower().endswith(".zip"):
-                yield from _zip(path, max_bytes, records_per_unit)
-            else:
-                opener = COMPRESSED[suffix] if suffix and not _is_warc(inner) else open
-                with opener(path, "rb") as stream:
-                    yield from _stream(path, inner, stream, max_bytes, records_per_unit)
-        except (OSError, EOFError, zipfile.BadZipFile, ValueError) as error:
-            yield InputProblem(path, f"cannot read this archive: {error}")
+            with open_regular(path) as handle:
+                if path.lower().endswith(".zip"):
+                    yield from _zip(path, handle, max_bytes, records_per_unit)
+                elif suffix and not _is_warc(inner):
+                    with COMPRESSED[suffix](handle, "rb") as stream:
+                        yield from _stream(path, inner, stream, max_bytes, records_per_unit)
+                elif not _is_archive_format(inner) and os.fstat(handle.fileno()).st_size > max_bytes:
+                    yield InputProblem(path, f"{TooLarge(max_bytes)}; not checked")
+                else:
+                    yield from _stream(path, inner, handle, max_bytes, records_per_unit)
+        except (*DAMAGED, ValueError) as error:
+            yield InputProblem(path, f"cannot read {'this archive' if is_archive else 'this file'}: "
+                                     f"{getattr(error, 'strerror', None) or error}")
 
 
-def _zip(path: str, max_bytes: int, records_per_unit: int) -> Iterator[Unit | InputProblem]:
-    with zipfile.ZipFile(path) as archive:
+def _zip(path: str, handle: IO[bytes], max_bytes: int, records_per_unit: int) -> Iterator[Unit | InputProblem]:
+    with zipfile.ZipFile(handle) as archive:
         for member in archive.infolist():
             if member.is_dir() or os.path.basename(member.filename).startswith("."):
                 continue
             name = f"{path}!/{member.filename}"
             inner, suffix = _inner(member.filename)
-            with archive.open(member) as raw:
-                stream = COMPRESSED[suffix](raw) if suffix and not _is_warc(inner) else raw
-                yield from _stream(name, inner, stream, max_bytes, records_per_unit)
+            if member.file_size > max_bytes and not _is_archive_format(inner):  # before decompressing anything
+                yield InputProblem(name, f"{TooLarge(max_bytes)} ({member.file_size / 1e6:,.0f} MB once "
+                                         "decompressed); not checked")
+                continue
+            try:
+                with archive.open(member) as raw:
+                    stream = COMPRESSED[suffix](raw) if suffix and not _is_warc(inner) else raw
+                    yield from _stream(name, inner, stream, max_bytes, records_per_unit)
+            except DAMAGED as error:  # one damaged member: the others are still read
+                yield InputProblem(name, f"cannot read this archive member: {error}")
+
+
+def _is_archive_format(name: str) -> bool:
+    """A record dump or a WARC file: ``max_size_mb`` bounds each of its records, not the whole."""
+    return name.lower().endswith((*RECORD_FORMATS, *WARC))
 
 
 def _is_warc(name: str) -> bool:
@@ -102,27 +136,42 @@ def _is_warc(name: str) -> bool:
 def _stream(name: str, inner: str, stream: IO[bytes], max_bytes: int,
             records_per_unit: int) -> Iterator[Unit | InputProblem]:
     lowered = inner.lower()
-    if lowered.endswith(RECORD_FORMATS):
-        yield from _records(name, inner, stream, records_per_unit, csv=lowered.endswith(".csv"))
-    elif _is_warc(lowered):
+    if _is_warc(lowered):
         yield from _warc(name, stream, max_bytes)
+    elif lowered.endswith(RECORD_FORMATS):
+        yield from _records(name, inner, Bounded(stream, max_bytes), records_per_unit, csv=lowered.endswith(".csv"))
     else:
-        data = stream.read(max_bytes + 1)
-        if len(data) > max_bytes:
-            yield InputProblem(name, f"larger than the {max_bytes:,}-byte limit (max_file_bytes); not checked")
-        else:
-            yield Unit(name, data, inner)
+        try:
+            yield Unit(name, Bounded(stream, max_bytes).read(), inner)
+        except TooLarge as error:
+            yield InputProblem(name, f"{error}; not checked")
 
 
-def _records(name: str, inner: str, stream: IO[bytes], per_unit: int, csv: bool) -> Iterator[Unit | InputProblem]:
-    """Chunks of whole records; a line that is not UTF-8 is reported and left blank, keeping line numbers."""
+def _records(name: str, inner: str, stream: Bounded, per_unit: int, csv: bool) -> Iterator[Unit | InputProblem]:
+    """Chunks of whole records; a line that is not UTF-8 is reported and left blank, keeping line numbers.
+
+    When the dump turns out too large, or its compressed data damaged, the records
+    read until then are kept and a problem says where reading stopped.
+    """
     header: tuple[str, ...] = ()
     chunk: list[bytes] = []
-    records = 0
-    first_line = line_number = 1
+    chunk_bytes = records = checked = complete = 0  # complete: lines of the chunk that end a whole record
+    first_line = line_number = record_line = 1  # record_line: where the record being read starts
     first_offset = offset = 0
     open_quote = False  # inside a quoted CSV cell that spans lines
-    for raw in stream:
+    lines = iter(stream)
+    stopped = None
+    while True:
+        try:
+            raw = next(lines, None)
+        except TooLarge as error:
+            stopped = f"the record on line {record_line} is {error}; stopped reading there"
+            break
+        except DAMAGED as error:
+            stopped = f"the compressed data is damaged or cut short at line {line_number} ({error})"
+            break
+        if raw is None:
+            break
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as error:
@@ -135,20 +184,31 @@ def _records(name: str, inner: str, stream: IO[bytes], per_unit: int, csv: bool)
             header = _csv_header(text)
             first_line, first_offset = 2, len(text)
             line_number, offset = 2, len(text)
+            record_line = 2
+            stream.restart()
             continue
         chunk.append(raw)
+        chunk_bytes += len(raw)
         line_number += 1
         offset += len(text)
         if csv:
             open_quote ^= text.count('"') % 2 == 1
         if not open_quote:
             records += 1
-            if records >= per_unit:
+            record_line, complete = line_number, len(chunk)
+            stream.restart()
+            if records >= per_unit or chunk_bytes >= UNIT_BYTES:
                 yield Unit(name, b"".join(chunk), inner, first_line, first_offset, header)
-                chunk, records = [], 0
+                checked += records
+                chunk, chunk_bytes, records, complete = [], 0, 0, 0
                 first_line, first_offset = line_number, offset
+    if stopped:
+        del chunk[complete:]  # a record the stop cut off is not read by halves
     if chunk:
         yield Unit(name, b"".join(chunk), inner, first_line, first_offset, header)
+        checked += records
+    if stopped:
+        yield InputProblem(name, f"{stopped}; the {checked:,} records before it were read", record_line)
 
 
 def _csv_header(line: str) -> tuple[str, ...]:
@@ -177,12 +237,12 @@ def _warc(name: str, stream: IO[bytes], max_bytes: int) -> Iterator[Unit | Input
                 continue
             url = record.rec_headers.get_header("WARC-Target-URI")
             try:
-                data = record.content_stream().read(max_bytes + 1)
+                data = Bounded(record.content_stream(), max_bytes).read()
+            except TooLarge as error:
+                yield InputProblem(f"{name}#{number}", f"record {number} ({url}) is {error}; not checked")
+                continue
             except Exception as error:  # a damaged record (bad chunking, truncated gzip member)
                 yield InputProblem(f"{name}#{number}", f"record {number} ({url}) cannot be read: {error}")
-                continue
-            if len(data) > max_bytes:
-                yield InputProblem(f"{name}#{number}", f"record {number} ({url}) is larger than the limit")
                 continue
             yield Unit(f"{name}#{number}", data, "page.html", url=url)
     except ArchiveLoadFailed as error:

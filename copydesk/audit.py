@@ -14,6 +14,7 @@ re-audited from the cache, and a killed audit resumes where it stopped.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -30,7 +31,7 @@ from typing import Any
 from copydesk import __version__
 from copydesk.archive import Unit, units
 from copydesk.document import Document
-from copydesk.findings import Finding, Location
+from copydesk.findings import INCOMPLETE_RULES, Finding, Location
 from copydesk.report import DocumentResult, Report
 from copydesk.sources import InputProblem, decode
 
@@ -70,6 +71,8 @@ class UnitResult:
     problems: list[InputProblem] = field(default_factory=list)
     # Collection checks' summaries of each story, by check name (duplicate-article's MinHash signatures).
     collected: dict[str, list[Any]] = field(default_factory=dict)
+    # A check crashed, ran out of time or could not reach what it needs: shown, never cached.
+    incomplete: bool = False
 
 
 _ENGINES: dict[Settings, Any] = {}
@@ -146,8 +149,6 @@ def read_and_check(engine, unit: Unit) -> tuple[Report, list[InputProblem]]:
 
 def check_unit(settings: Settings, unit: Unit) -> UnitResult:
     """Read and check one unit: what a worker does."""
-    from copydesk.engine import internal_error
-
     engine = engine_for(settings)
     checked, problems = read_and_check(engine, unit)
     result = UnitResult(unit.name, problems=problems)
@@ -156,11 +157,17 @@ def check_unit(settings: Settings, unit: Unit) -> UnitResult:
         document = document_result.document
         for active in collections:
             summaries = result.collected.setdefault(active.check.name, [])
-            try:
-                summaries.append(_shift(active.check.summarise(document, active.context(document)),
-                                        unit.first_offset))
-            except Exception as error:  # as in a plain check: the other checks' findings are kept
-                document_result.findings.append(internal_error(active.check, document, error))
+            context = active.context(document)
+            summary, failure = engine.run_check(active.check, document,
+                                                lambda: active.check.summarise(document, context))
+            if failure is None:
+                summaries.append(_shift(summary, unit.first_offset))
+            else:  # as in a plain check: the other checks' findings are kept
+                document_result.findings.append(failure)
+            result.incomplete = result.incomplete or context.incomplete is not None
+    result.incomplete = result.incomplete or any(
+        document_result.incomplete or any(finding.rule in INCOMPLETE_RULES for finding in document_result.findings)
+        for document_result in checked.results)
     engine.suppress(checked)
     result.stories = [_story(document_result, unit.first_offset) for document_result in checked.results]
     return result
@@ -201,19 +208,59 @@ def _shift_problem(problem: InputProblem, unit: Unit) -> InputProblem:
 
 class Cache:
     """Unit results by content hash, in one SQLite file; committed every 100 units or 2 seconds so a
-    killed audit keeps what it had done."""
+    killed audit keeps what it had done.
 
-    def __init__(self, folder: str | None) -> None:
-        self.connection = None
+    A cache only ever saves time, so a damaged one never fails an audit: a file
+    SQLite cannot open is replaced by a new one, an entry that does not load is
+    computed again, and a file that breaks during the run is set aside for the
+    rest of it and replaced by the next audit; each is said once on ``warn``.
+    """
+
+    def __init__(self, folder: str | None, warn: Callable[[str], None] | None = None) -> None:
+        self.connection: sqlite3.Connection | None = None
         self.hits = self.misses = 0
+        self.warn = warn or (lambda message: print(f"copydesk: {message}", file=sys.stderr))
+        self.damaged = False
+        self.last_commit, self.unsaved = time.monotonic(), 0
         if folder is None:
             return
-        os.makedirs(folder, exist_ok=True)
-        self.connection = sqlite3.connect(os.path.join(folder, CACHE_FILE), timeout=30)
-        self.connection.execute("PRAGMA journal_mode=WAL")
-        self.connection.execute("CREATE TABLE IF NOT EXISTS units (key TEXT PRIMARY KEY, value BLOB)")
-        self.last_commit = time.monotonic()
-        self.unsaved = 0
+        self.path = os.path.join(folder, CACHE_FILE)
+        try:
+            os.makedirs(folder, exist_ok=True)
+            self.connection = self._open()
+        except sqlite3.DatabaseError as error:
+            self.warn(f"the audit cache {self.path} is damaged ({error}); starting a new one")
+            self._remove()
+            try:
+                self.connection = self._open()
+            except (sqlite3.Error, OSError) as again:
+                self.warn(f"the audit cache {self.path} cannot be used ({again}); auditing without it")
+        except (sqlite3.Error, OSError) as error:
+            self.warn(f"the audit cache in {folder} cannot be used ({error}); auditing without it")
+
+    def _open(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self.path, timeout=30)
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("CREATE TABLE IF NOT EXISTS units (key TEXT PRIMARY KEY, value BLOB)")
+            connection.execute("SELECT key, value FROM units LIMIT 1").fetchall()
+        except sqlite3.Error:
+            connection.close()
+            raise
+        return connection
+
+    def _remove(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(self.path + suffix)
+
+    def _broken(self, error: Exception) -> None:
+        """The file failed during the run: not used again in it, and replaced by the next audit."""
+        self.warn(f"the audit cache {self.path} is damaged ({error}); not using it for the rest of this "
+                  "audit, the next one starts a new one")
+        with contextlib.suppress(sqlite3.Error):
+            self.connection.close()
+        self.connection, self.damaged = None, True
 
     @staticmethod
     def key(prefix: str, unit: Unit) -> str:
@@ -224,30 +271,52 @@ class Cache:
         digest.update(unit.data)
         return digest.hexdigest()
 
-    def get(self, key: str) -> Any:
+    def get(self, key: str, kind: type | tuple[type, ...]) -> Any:
+        """The value kept under ``key`` if it is a ``kind``; None when there is none (or it is damaged)."""
         if self.connection is None:
             return None
-        row = self.connection.execute("SELECT value FROM units WHERE key = ?", (key,)).fetchone()
-        if row is None:
-            self.misses += 1
+        try:
+            row = self.connection.execute("SELECT value FROM units WHERE key = ?", (key,)).fetchone()
+        except sqlite3.DatabaseError as error:
+            self._broken(error)
             return None
-        self.hits += 1
-        return pickle.loads(row[0])
+        value = None
+        if row is not None:
+            try:
+                value = pickle.loads(row[0])
+            except Exception:  # noqa: BLE001 - any damage to a kept entry means: compute it again
+                value = None
+            if not isinstance(value, kind):
+                self.warn("an entry of the audit cache was damaged; its unit is checked again")
+                value = None
+        if value is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return value
 
     def put(self, key: str, value: Any) -> None:
         if self.connection is None:
             return
         blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        self.connection.execute("INSERT OR REPLACE INTO units VALUES (?, ?)", (key, blob))
-        self.unsaved += 1
-        if self.unsaved >= 100 or time.monotonic() - self.last_commit > 2:
-            self.connection.commit()
-            self.last_commit, self.unsaved = time.monotonic(), 0
+        try:
+            self.connection.execute("INSERT OR REPLACE INTO units VALUES (?, ?)", (key, blob))
+            self.unsaved += 1
+            if self.unsaved >= 100 or time.monotonic() - self.last_commit > 2:
+                self.connection.commit()
+                self.last_commit, self.unsaved = time.monotonic(), 0
+        except sqlite3.DatabaseError as error:
+            self._broken(error)
 
     def close(self) -> None:
         if self.connection is not None:
-            self.connection.commit()
-            self.connection.close()
+            try:
+                self.connection.commit()
+                self.connection.close()
+            except sqlite3.DatabaseError as error:
+                self._broken(error)
+        if self.damaged:
+            self._remove()
 
 
 class _Inline:
@@ -275,7 +344,21 @@ def local_executor(jobs: int):
 
     # fork: workers start at once with the parent's imports (spawn would re-import everything per worker).
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method),
+                               initializer=_exit_with_parent, initargs=(os.getpid(),))
+
+
+def _exit_with_parent(parent: int) -> None:
+    """In a worker: exit as soon as the audit that started it is gone (``kill -9`` gives it no chance
+    to stop its workers, which would otherwise wait for tasks for ever)."""
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="copydesk-parent-watch", daemon=True).start()
 
 
 class DaskExecutor:
@@ -327,6 +410,7 @@ def run(paths: Iterable[str], settings: Settings, *, executor, window: int, cach
     batch_keys: list[str] = []
     batch_bytes = 0
     run_digest = hashlib.sha256(prefix.encode())
+    complete = True  # every unit's result is whole: the collection checks' result may be cached
 
     def submit_batch() -> None:
         nonlocal batch_bytes
@@ -337,10 +421,12 @@ def run(paths: Iterable[str], settings: Settings, *, executor, window: int, cach
             batch_bytes = 0
 
     def take() -> None:
+        nonlocal complete
         keys, future, cached = pending.popleft()
         for key, result in zip(keys, [future] if cached else future.result()):
-            if not cached:
+            if not cached and not result.incomplete:
                 cache.put(key, result)
+            complete = complete and not result.incomplete
             outcome.units += 1
             outcome.from_cache += cached
             outcome.stories += len(result.stories)
@@ -363,7 +449,7 @@ def run(paths: Iterable[str], settings: Settings, *, executor, window: int, cach
             continue
         key = Cache.key(prefix, item)
         run_digest.update(key.encode())
-        hit = cache.get(key)
+        hit = cache.get(key, UnitResult)
         if hit is not None:
             submit_batch()
             pending.append(([key], hit, True))
@@ -378,14 +464,15 @@ def run(paths: Iterable[str], settings: Settings, *, executor, window: int, cach
     submit_batch()
     while pending:
         take()
-    _collections(engine, collected, cache, run_digest.hexdigest(), outcome, on_collection_finding)
+    _collections(engine, collected, cache if complete else Cache(None), run_digest.hexdigest(), outcome,
+                 on_collection_finding)
     return outcome
 
 
 def _collections(engine, collected: dict[str, list[Any]], cache: Cache, key: str, outcome: Outcome,
                  emit: Callable[[Finding], None]) -> None:
     """Run the collection checks over every story's summary (cached for an unchanged archive)."""
-    done = cache.get(key + ":collections")
+    done = cache.get(key + ":collections", tuple)
     if done is None:
         findings: list[Finding] = []
         summaries: dict[str, dict[str, Any]] = {}

@@ -61,6 +61,9 @@ class Option:
     ``dict[str, str]`` or ``list[dict]``. Built-in checks keep their defaults in
     ``rules.yaml``; a third-party check gives ``default`` here. ``choices``
     lists the values a ``str`` option may take, when it is one of a few.
+    ``validate`` returns why a value of the right type is still unusable (a
+    regular expression RE2 cannot run), so that the rules file is refused when
+    it is loaded rather than the check failing on every story.
     """
 
     name: str
@@ -68,6 +71,7 @@ class Option:
     description: str
     default: Any = MISSING
     choices: tuple[str, ...] = ()
+    validate: Callable[[Any], str | None] | None = None
 
     def problem_with(self, value: Any) -> str | None:
         """Why ``value`` does not fit this option, or None when it does."""
@@ -75,7 +79,7 @@ class Option:
             return f"expected {_type_name(self.type)}, got {_type_name(type(value))} {value!r:.60}"
         if self.choices and value not in self.choices:
             return f"expected one of {', '.join(self.choices)}, got {value!r:.60}"
-        return None
+        return self.validate(value) if self.validate else None
 
 
 def _fits(value: Any, expected: Any) -> bool:
@@ -167,6 +171,9 @@ class CheckContext:
         self.severities = severities
         self.document = document
         self.summary: dict[str, Any] = {}
+        # Why the check could not do its work on this story for a reason outside the story (a server
+        # that is down), or None. A result that says so is shown, but never cached as the story's result.
+        self.incomplete: str | None = None
 
     def location(self, span: tuple[int, int], *, document: Document | None = None,
                  message: str = "") -> Location:

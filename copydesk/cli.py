@@ -179,8 +179,10 @@ def _use_color(choice: str, stream: TextIO) -> bool:
 
 def _check(args: argparse.Namespace) -> int:
     from copydesk.engine import Engine, UsageError, plan
-    from copydesk.findings import INTERNAL_ERROR_RULE, SEVERITY_RANK
+    from copydesk.findings import INCOMPLETE_RULES, SEVERITY_RANK
 
+    if args.output:
+        _output_file(args.output, "--output")
     registry, config = _setup(args)
     formatter = registry.formatters.get(args.format)
     if formatter is None:
@@ -220,6 +222,8 @@ def _check(args: argparse.Namespace) -> int:
         report = run()  # what remains, at its new positions
     for problem in report.problems:
         print(problem, file=sys.stderr)
+    if not report.results and any(problem.fatal for problem in report.problems):
+        return EXIT_USAGE  # nothing was checked: an empty report would read as a clean one
     if args.output:
         rendered = io.StringIO()
         formatter.render(report, rendered, False)
@@ -231,7 +235,7 @@ def _check(args: argparse.Namespace) -> int:
     if registry.problems or any(problem.fatal for problem in report.problems):
         return EXIT_USAGE
     findings = report.findings
-    if any(finding.rule == INTERNAL_ERROR_RULE for finding in findings):
+    if any(finding.rule in INCOMPLETE_RULES for finding in findings):
         return EXIT_FINDINGS
     if args.fail_on != "never":
         threshold = SEVERITY_RANK[args.fail_on]
@@ -246,11 +250,17 @@ def _audit(args: argparse.Namespace) -> int:
     from copydesk import audit
     from copydesk.cachedir import default_cache_folder
     from copydesk.engine import UsageError
-    from copydesk.findings import SEVERITY_RANK
+    from copydesk.findings import INCOMPLETE_RULES, SEVERITY_RANK
     from copydesk.formatters.csv import COLUMNS, row
 
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    if args.output:
+        _output_file(args.output, "--output")
+    if args.dashboard:
+        _output_folder(args.dashboard, "--dashboard")
+    if args.cache_dir and not args.no_cache:
+        _output_folder(args.cache_dir, "--cache-dir")
     if args.engine == "dask" and not args.scheduler:
         raise UsageError("--engine dask needs --scheduler ADDRESS")
     registry, config = _setup(args)
@@ -273,7 +283,8 @@ def _audit(args: argparse.Namespace) -> int:
 
     def emit(finding) -> None:
         nonlocal failed
-        failed = failed or SEVERITY_RANK[finding.severity] <= threshold
+        # A check that crashed or ran out of time left the story unchecked: that fails the audit, as in check.
+        failed = failed or SEVERITY_RANK[finding.severity] <= threshold or finding.rule in INCOMPLETE_RULES
         if args.format == "csv":
             writer.writerow(row(finding))
         else:
@@ -326,6 +337,28 @@ def _audit(args: argparse.Namespace) -> int:
     if any(problem.fatal for problem in outcome.problems):
         return EXIT_USAGE
     return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def _output_file(path: str, option: str) -> None:
+    """A file copydesk will write must have a folder to go in (checked before any work is done)."""
+    from copydesk.engine import UsageError
+
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise UsageError(f"{option} {path}: that is a folder; name a file")
+    if not os.path.isdir(folder):
+        raise UsageError(f"{option} {path}: the folder {folder} does not exist")
+
+
+def _output_folder(path: str, option: str) -> None:
+    """A folder copydesk will create or write into must not be, or be inside, an existing file."""
+    from copydesk.engine import UsageError
+
+    place = os.path.abspath(path)
+    while not os.path.exists(place):
+        place = os.path.dirname(place)
+    if not os.path.isdir(place):
+        raise UsageError(f"{option} {path}: {place} is a file, not a folder")
 
 
 def _changed(args: argparse.Namespace, registry) -> tuple[list[str], dict | None]:

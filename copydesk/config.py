@@ -7,6 +7,7 @@ default. Every mistake is reported with the file and line it is on.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 from importlib import resources
@@ -22,7 +23,10 @@ if TYPE_CHECKING:
 
 USER_CONFIG_NAMES = ("copydesk.yaml", ".copydesk.yaml")
 DEFAULT_RULES = "rules.yaml"
-_TOP_LEVEL = ("version", "files", "readers", "checks", "ignore")
+_TOP_LEVEL = ("version", "files", "limits", "readers", "checks", "ignore")
+# Aliases may share a mapping many times over ("billion laughs"): a file that would expand to more
+# nodes than this is refused before anything is built from it. rules.yaml has about 2,000.
+MAX_YAML_NODES = 100_000
 _CHECK_KEYS = ("enabled", "rules")
 _SEVERITY_VALUES = (*SEVERITIES, "off")
 
@@ -68,7 +72,11 @@ def load_yaml(path: str, text: str) -> YamlMapping:
     loader = _Loader(text)
     loader.name = path
     try:
-        data = loader.get_single_data()
+        node = loader.get_single_node()
+        if node is not None and _expanded_size(node) > MAX_YAML_NODES:
+            raise ConfigError(path, None, f"aliases (*name) expand this file to more than {MAX_YAML_NODES:,} "
+                                          "values; a rules file does not need that many")
+        data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
@@ -84,6 +92,28 @@ def load_yaml(path: str, text: str) -> YamlMapping:
         raise ConfigError(path, 1, "a rules file must be a mapping (check names under 'checks:')")
     _tag(data, path)
     return data
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """How many nodes the document has once every alias is expanded (more than MAX_YAML_NODES: that
+    bound, plus one); linear in the nodes written. An alias inside its own anchor counts as too many."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        children = [child for pair in node.value for child in pair] if isinstance(node, yaml.MappingNode) \
+            else list(node.value) if isinstance(node, yaml.SequenceNode) else []
+        if children_done:
+            open_nodes.discard(id(node))
+            sizes[id(node)] = min(1 + sum(sizes[id(child)] for child in children), MAX_YAML_NODES + 1)
+        elif id(node) in open_nodes:
+            return MAX_YAML_NODES + 1
+        elif id(node) not in sizes:
+            open_nodes.add(id(node))
+            stack.append((node, True))
+            stack.extend((child, False) for child in children)
+    return sizes[id(root)]
 
 
 def _tag(value: Any, path: str) -> None:
@@ -150,6 +180,10 @@ class Config:
     def max_file_bytes(self) -> int:
         return int(float((self.data.get("files") or {}).get("max_size_mb", 50)) * 1_000_000)
 
+    def check_seconds(self) -> float:
+        """Each check's time budget per story (0: none)."""
+        return float((self.data.get("limits") or {}).get("check_seconds", 0))
+
     def _check_section(self, name: str) -> Mapping[str, Any]:
         return (self.data.get("checks") or {}).get(name) or {}
 
@@ -172,7 +206,7 @@ class Config:
         """Raise ConfigError for anything the checks and readers would not understand."""
         data = self.data
         _expect_keys(data, _TOP_LEVEL, "top-level key")
-        for section in ("files", "readers", "checks"):
+        for section in ("files", "limits", "readers", "checks"):
             if section in data and not isinstance(data[section], (YamlMapping, type(None))):
                 raise _error(data, section, f"'{section}' must be a mapping")
         readers = data.get("readers") or YamlMapping()
@@ -203,9 +237,21 @@ class Config:
         _validate_ignore(data, registry)
         files = data.get("files") or YamlMapping()
         _expect_keys(files, ("max_size_mb",), "key under 'files'")
-        if "max_size_mb" in files and (isinstance(files["max_size_mb"], bool)
-                                       or not isinstance(files["max_size_mb"], (int, float))):
-            raise _error(files, "max_size_mb", "'max_size_mb' must be a number")
+        _expect_positive(files, "max_size_mb")
+        limits = data.get("limits") or YamlMapping()
+        _expect_keys(limits, ("check_seconds",), "key under 'limits'")
+        _expect_positive(limits, "check_seconds", zero=True)
+
+
+def _expect_positive(section: YamlMapping, key: str, zero: bool = False) -> None:
+    """A finite number above zero (or zero, where zero means no limit)."""
+    if key not in section:
+        return
+    value = section[key]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+            or value < 0 or (value == 0 and not zero):
+        raise _error(section, key, f"'{key}' must be a number above zero{' (or 0: no limit)' if zero else ''}, "
+                                   f"not {value!r:.40}")
 
 
 def _validate_ignore(data: YamlMapping, registry: Registry) -> None:

@@ -1,7 +1,10 @@
 """Runs a check: paths → texts → Documents → checks → Findings → Report.
 
 Data flows one way. A check that raises does not lose the others' findings: it
-becomes an ``internal-error`` finding naming the check.
+becomes an ``internal-error`` finding naming the check. A check that runs over
+its time budget on a story (``limits: check_seconds``) is stopped and becomes
+one ``time-limit`` finding; the run goes on. The budget holds in any thread, so
+front-ends may call :meth:`Engine.check_document` from worker threads.
 """
 
 from __future__ import annotations
@@ -9,16 +12,20 @@ from __future__ import annotations
 import os
 import traceback
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 from copydesk.checking import Check, CheckContext
 from copydesk.config import Config
 from copydesk.document import Document, SourceText
-from copydesk.findings import INTERNAL_ERROR_RULE, Finding, Location
+from copydesk.findings import INTERNAL_ERROR_RULE, TIME_LIMIT_RULE, Finding, Location
 from copydesk.plugins import Registry
 from copydesk.readers import Reader, ReaderError
 from copydesk.report import DocumentResult, Report, RuleInfo
 from copydesk import house_words, sources, suppression
+from copydesk.timelimit import OverBudget, budget
+
+
+T = TypeVar("T")
 
 
 class UsageError(Exception):
@@ -77,6 +84,7 @@ class Engine:
         self.published = published
         self.stdin_format = stdin_format
         self.reader_options = config.reader_options()
+        self.check_seconds = config.check_seconds()
         self.report_unused_suppressions = report_unused_suppressions
         self.house_words = house_words.HouseWords(house_words_path or house_words.path_for(config.files))
         try:
@@ -113,7 +121,7 @@ class Engine:
         report = Report(rules={
             rule.id: RuleInfo(rule.id, active.check.name, rule.description, active.severities[rule.id])
             for active in checks for rule in active.check.rules if active.severities[rule.id] != "off"})
-        collections = [_Collection(active) for active in checks if active.check.scope == "collection"]
+        collections = [_Collection(self, active) for active in checks if active.check.scope == "collection"]
         for item in items:
             if isinstance(item, sources.InputProblem):
                 report.problems.append(item)
@@ -217,22 +225,35 @@ class Engine:
             if active.check.scope != "document":
                 continue
             context = active.context(document)
-            try:
-                produced = list(active.check.function(document, context))
-            except Exception as error:
-                result.findings.append(internal_error(active.check, document, error))
+            produced, failure = self.run_check(active.check, document,
+                                               lambda: list(active.check.function(document, context)))
+            if failure is not None:
+                result.findings.append(failure)
                 continue
             result.findings.extend(f for f in produced if active.severities.get(f.rule, "off") != "off"
                                    and not (f.rule in self.spelling_rules and self.house_words.covers(f.text)))
+            if context.incomplete:
+                result.incomplete[active.check.name] = context.incomplete
             if context.summary:
                 result.summaries[active.check.name] = context.summary
         return result
+
+    def run_check(self, check: Check, document: Document, call: Callable[[], T]) -> tuple[T | None, Finding | None]:
+        """``call()``'s result within the time budget, or the finding saying why there is none."""
+        try:
+            with budget(self.check_seconds):
+                return call(), None
+        except OverBudget:
+            return None, time_limit(check, document, self.check_seconds)
+        except Exception as error:
+            return None, internal_error(check, document, error)
 
 
 class _Collection:
     """One collection check during a run: a summary per story, then findings over all of them."""
 
-    def __init__(self, active: ActiveCheck) -> None:
+    def __init__(self, engine: Engine, active: ActiveCheck) -> None:
+        self.engine = engine
         self.active = active
         self.context = active.context()
         self.summaries: list[Any] = []
@@ -240,11 +261,11 @@ class _Collection:
 
     def add(self, document: Document) -> Finding | None:
         self.first = self.first or document
-        try:
-            self.summaries.append(self.active.check.summarise(document, self.active.context(document)))
-        except Exception as error:
-            return internal_error(self.active.check, document, error)
-        return None
+        summary, failure = self.engine.run_check(
+            self.active.check, document, lambda: self.active.check.summarise(document, self.active.context(document)))
+        if failure is None:
+            self.summaries.append(summary)
+        return failure
 
     def finish(self, report: Report, results: dict[str, DocumentResult]) -> None:
         """Run the check over the summaries; ``results`` finds each story's result by id."""
@@ -271,15 +292,22 @@ def _problem(source: SourceText, error: ReaderError) -> sources.InputProblem:
 
 def internal_error(check: Check, document: Document, error: Exception) -> Finding:
     frame = traceback.extract_tb(error.__traceback__)[-1]
+    where = f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}"
+    return _about_document(check, document, INTERNAL_ERROR_RULE,
+                           f"check {check.name!r} failed on this document ({type(error).__name__}: {error}, "
+                           f"at {where}); the other checks ran")
+
+
+def time_limit(check: Check, document: Document, seconds: float) -> Finding:
+    return _about_document(check, document, TIME_LIMIT_RULE,
+                           f"check {check.name!r} ran over its time budget of {seconds:g} s on this document and "
+                           "was stopped, so its findings here are missing; the other checks ran "
+                           "(rules file: limits: check_seconds)")
+
+
+def _about_document(check: Check, document: Document, rule: str, message: str) -> Finding:
+    """A finding about the whole story, placed at its start."""
     start = document.blocks[0].start if document.blocks else 0
     line, column = document.source.position(start)
-    where = f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}"
-    return Finding(
-        check=check.name,
-        rule=INTERNAL_ERROR_RULE,
-        severity="error",
-        message=f"check {check.name!r} failed on this document ({type(error).__name__}: {error}, at {where}); "
-                "the other checks ran",
-        location=Location(document.path, start, 0, line, column, line, column),
-        document_id=document.id,
-    )
+    return Finding(check=check.name, rule=rule, severity="error", message=message,
+                   location=Location(document.path, start, 0, line, column, line, column), document_id=document.id)

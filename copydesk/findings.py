@@ -10,8 +10,10 @@ SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 
 INTERNAL_ERROR_RULE = "internal-error"
-# A check that overran its time budget: the findings of the run are incomplete.
+# A check that ran over its time budget on a story (rules.yaml: limits: check_seconds).
 TIME_LIMIT_RULE = "time-limit"
+# Findings that say a story was not fully checked: a run that has them fails, and no cache keeps them.
+INCOMPLETE_RULES = frozenset({INTERNAL_ERROR_RULE, TIME_LIMIT_RULE})
 
 
 @dataclass(frozen=True, slots=True)

@@ -260,6 +260,9 @@ def _data_folder() -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
+_DIGEST = 16
+
+
 @cache
 def lexicon() -> Lexicon:
     """The process's lexicon, read on first use."""
@@ -270,11 +273,27 @@ def lexicon() -> Lexicon:
                                  *((path.name, path.stat().st_size) for path in lists)]).encode()).hexdigest()[:16]
     parsed = Path(default_cache_folder()) / f"lexicon-{stamp}.marshal"
     try:
-        words, following = marshal.loads(parsed.read_bytes())
+        words, following = _checked_load(parsed.read_bytes())
     except (OSError, EOFError, ValueError, TypeError):  # not there yet, or damaged: parse the lists
         words, following = _parse(*lists)
-        _keep(parsed, marshal.dumps((words, following)))
+        _keep(parsed, _checked_dump((words, following)))
     return Lexicon(words, following)
+
+
+def _checked_dump(lists: tuple[dict, dict]) -> bytes:
+    """The marshalled lists after a digest of them: a damaged copy is found out, not half-believed."""
+    data = marshal.dumps(lists)
+    return hashlib.blake2b(data, digest_size=_DIGEST).digest() + data
+
+
+def _checked_load(kept: bytes) -> tuple[dict, dict]:
+    digest, data = kept[:_DIGEST], kept[_DIGEST:]
+    if hashlib.blake2b(data, digest_size=_DIGEST).digest() != digest:
+        raise ValueError("the kept word lists do not match their digest")
+    words, following = marshal.loads(data)
+    if not (isinstance(words, dict) and isinstance(following, dict)):
+        raise TypeError("the kept word lists are not two mappings")
+    return words, following
 
 
 def _parse(unigrams: Path, bigrams: Path) -> tuple[dict[str, int], dict[str, dict[str, int]]]:

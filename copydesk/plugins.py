@@ -10,7 +10,7 @@ import pluggy
 
 from copydesk import hookspecs
 from copydesk.checking import Check
-from copydesk.findings import INTERNAL_ERROR_RULE
+from copydesk.findings import INCOMPLETE_RULES
 from copydesk.formatters import Formatter
 from copydesk.readers import Reader
 
@@ -115,7 +115,7 @@ def _check_rule_ids(registry: Registry) -> None:
     owners: dict[str, str] = {}
     for check in list(registry.checks.values()):
         clash = next((rule.id for rule in check.rules
-                      if rule.id in owners or rule.id == INTERNAL_ERROR_RULE), None)
+                      if rule.id in owners or rule.id in INCOMPLETE_RULES), None)
         if clash:
             registry.problems.append(f"check {check.name!r} reuses rule id {clash!r} "
                                      f"(of {owners.get(clash, 'copydesk')}); it is not loaded")

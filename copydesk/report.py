@@ -19,6 +19,8 @@ class DocumentResult:
     # What document checks say about the story as a whole, by check name
     # (the attribution check's sourcing counts).
     summaries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Why a check could not finish its work here (CheckContext.incomplete), by check name.
+    incomplete: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

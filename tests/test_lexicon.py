@@ -65,3 +65,18 @@ def test_variants_from_edits_equal_variants_from_the_deletion_index(fresh_lexico
     from_index = {word: lex.variants(word) for word in words}
     assert from_edits == from_index
     assert "health" in from_edits["heath"] and "manager" in from_edits["manger"]
+
+
+def test_small_corruptions_of_the_kept_file_are_detected_and_the_file_rebuilt(fresh_lexicon, tmp_path):
+    parsed = fresh_lexicon()
+    [kept] = _kept(tmp_path)
+    good = kept.read_bytes()
+    rng = random.Random(5)
+    for _ in range(8):  # a flipped byte inside a count or a word would load silently without the digest
+        damaged = bytearray(good)
+        damaged[rng.randrange(len(good) // 2, len(good))] ^= 1 << rng.randrange(8)
+        kept.write_bytes(bytes(damaged))
+        fresh_lexicon.cache_clear()
+        again = fresh_lexicon()
+        assert again.words == parsed.words and again.following == parsed.following
+        assert kept.read_bytes() == good
