@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import math
 import os
 import shutil
 import sys
@@ -115,8 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="a web origin whose pages may call the server (CORS); repeatable")
     serve.add_argument("--max-body", type=int, default=1_000_000, metavar="BYTES",
                        help="largest request body accepted (default: 1000000)")
-    serve.add_argument("--time-limit", type=float, default=10.0, metavar="SECONDS",
-                       help="longest a check may take before the server answers without it (default: 10)")
+    serve.add_argument("--time-limit", type=float, metavar="SECONDS",
+                       help="longest a check may take on a story before the server answers without it "
+                            "(default: the rules file's limits: check_seconds, 10)")
     lsp = commands.add_parser("lsp", help="a language server for editors (LSP on standard input/output)")
     lsp.add_argument("--tcp", type=int, metavar="PORT", help="listen on 127.0.0.1:PORT instead (for debugging)")
     lsp.add_argument("--rules", metavar="FILE", help="house rules file, unless the editor's settings name one "
@@ -470,14 +472,17 @@ def _serve(args: argparse.Namespace) -> int:
     from copydesk.server.app import Settings
     from copydesk.server.run import check_host, read_token, serve
 
-    if args.max_body < 1 or args.time_limit <= 0:
+    if args.max_body < 1 or (args.time_limit is not None and not 0 < args.time_limit < math.inf):
         raise UsageError("--max-body and --time-limit must be above zero")
     token = read_token(args.token_file)
     check_host(args.host, token)  # before loading anything
     registry, config = _setup(args)
     engine = Engine(registry, config, plan(registry, config))
+    # A server always answers in bounded time: the rules file's "no limit" (0) keeps the default.
+    engine.check_seconds = args.time_limit or engine.check_seconds or Settings.time_limit_seconds
     serve(engine, args.host, args.port, Settings(token=token, allow_origins=args.allow_origin,
-                                                 max_body_bytes=args.max_body, time_limit_seconds=args.time_limit))
+                                                 max_body_bytes=args.max_body,
+                                                 time_limit_seconds=engine.check_seconds))
     return EXIT_OK
 
 

@@ -347,16 +347,18 @@ def test_loopback_addresses_are_recognised():
 
 # --- in-process servers, for settings and plugins a user would not normally use ------------------
 
-TIME_LIMITED = '''
+SLOW_CHECK = '''
+import time
+
 from copydesk import Rule, document_check, hookimpl
-from copydesk.findings import TIME_LIMIT_RULE
 
 
-@document_check(name="slowpoke", description="Stands for a check that ran out of time.",
-                rules=[Rule(TIME_LIMIT_RULE, "info", "A check ran out of time.")])
+@document_check(name="slowpoke", description="Spins on a story that says 'slow', past any time budget.",
+                rules=[Rule("slow-story", "info", "Never reported: the check runs out of time first.")])
 def slowpoke(document, ctx):
-    if "slow" in document.source.text:
-        yield ctx.finding(TIME_LIMIT_RULE, "check 'slowpoke' ran out of time", document.blocks[0].span)
+    while "slow" in document.source.text:
+        time.sleep(0.01)
+    return []
 
 
 @hookimpl
@@ -386,31 +388,32 @@ class ThreadServer:
         self.thread.join(timeout=10)
 
 
-def _engine(tmp_path, registry=None):
+def _engine(tmp_path, registry=None, rules="checks: {}\n"):
     from copydesk.config import load_config
     from copydesk.engine import Engine, plan
     from copydesk.plugins import load_registry
 
     registry = registry or load_registry()
-    rules = tmp_path / "copydesk.yaml"
-    rules.write_text("checks: {}\n", encoding="utf-8")
-    config = load_config(str(rules))
+    rules_file = tmp_path / "copydesk.yaml"
+    rules_file.write_text(rules, encoding="utf-8")
+    config = load_config(str(rules_file))
     return Engine(registry, config, plan(registry, config))
 
 
-def test_a_time_limit_finding_is_incomplete_results(tmp_path, monkeypatch):
+def test_a_check_out_of_time_gives_the_other_findings_and_incomplete_results(tmp_path, monkeypatch):
     from test_plugins import install_plugin
 
     from copydesk.server.app import create_app
 
-    environment = install_plugin(tmp_path, TIME_LIMITED)
+    environment = install_plugin(tmp_path, SLOW_CHECK)
     monkeypatch.syspath_prepend(environment["PYTHONPATH"])
-    with ThreadServer(create_app(_engine(tmp_path))) as served:
-        for text, incomplete in (("A slow story about Heath Care costs.", True), ("A quick story.", False)):
+    engine = _engine(tmp_path, rules="limits: {check_seconds: 0.5}\n")
+    with ThreadServer(create_app(engine)) as served:
+        for text, incomplete in (("A slow story: the the council met.", True), ("A quick story: the the end.", False)):
             status, _, body = post_form(served.port, "/v2/check", {"text": text, "language": "en-US"})
             response = json.loads(body)
             assert status == 200 and response["warnings"]["incompleteResults"] is incomplete
-            assert all(match["rule"]["id"] != "time-limit" for match in response["matches"])
+            assert [match["rule"]["id"] for match in response["matches"]] == ["repeated-word"]
 
 
 def test_a_full_queue_answers_503_with_retry_after(tmp_path):
