@@ -96,7 +96,7 @@ def plan(report: Report, links_and_read_only: bool = False) -> list[FileFix]:
 def _unsafe_to_write(path: str) -> str | None:
     if os.path.islink(path):
         return f"a symbolic link to {os.readlink(path)}"
-    if not os.access(path, os.W_OK):
+    if not os.access(path, os.W_OK) or not os.stat(path).st_mode & 0o222:  # root may write anything
         return "the file is read-only"
     return None
 
