@@ -1,7 +1,7 @@
 """Fuzz copydesk: mutated stories through every reader, every default check and ``--fix``.
 
-The example stories, the test fixtures and (when present) ../shared/seeds are
-mutated the way a hostile tester would: byte flips, truncation, odd line
+The example stories and the test fixtures (and with ``--shared-seeds`` the
+stories of ../shared/seeds) are mutated the way a hostile tester would: byte flips, truncation, odd line
 breaks (bare CR, U+2028…), combining and zero-width characters, impossible
 dates, entity and markup soup, JSON escapes with lone surrogates, repeated
 lines and phrases ``--fix`` rewrites. Each input is read as its own format or,
@@ -120,13 +120,14 @@ class Seed:
     reader: str
 
 
-def seeds() -> list[Seed]:
-    """The inputs mutations start from, each with the reader its name picks."""
+def seeds(shared: bool = False) -> list[Seed]:
+    """The inputs mutations start from, each with the reader its name picks: the examples and
+    test fixtures, and with ``shared`` the longer scraped stories of ../shared/seeds."""
     from copydesk.plugins import load_registry
 
     registry = load_registry()
     found = []
-    folders = [REPO / "examples", REPO / "tests" / "fixtures", SHARED / "seeds"]
+    folders = [REPO / "examples", REPO / "tests" / "fixtures", *([SHARED / "seeds"] if shared else [])]
     for folder in folders:
         for path in sorted(folder.glob("*")) if folder.is_dir() else ():
             reader = registry.reader_for(str(path))
@@ -406,11 +407,12 @@ _FUZZER: Fuzzer
 _SEEDS: list[Seed]
 
 
-def _start_worker() -> None:
+def _start_worker(shared_seeds: bool) -> None:
     global _FUZZER, _SEEDS
     signal.signal(signal.SIGPROF, _on_alarm)
-    _SEEDS = seeds()
-    _FUZZER = Fuzzer(tempfile.mkdtemp(prefix="copydesk-fuzz-"))
+    _SEEDS = seeds(shared_seeds)
+    memory = "/dev/shm" if os.path.isdir("/dev/shm") else None  # each input is a file: spare the disk
+    _FUZZER = Fuzzer(tempfile.mkdtemp(prefix="copydesk-fuzz-", dir=memory))
 
 
 def save(seed: str, reader: str, data: bytes, failure: Failure) -> str:
@@ -432,6 +434,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=1, help="worker processes (the machine may be shared)")
     parser.add_argument("--seed", type=int, default=0, help="the run's random seed")
     parser.add_argument("--batch", type=int, default=200, help="inputs per task")
+    parser.add_argument("--shared-seeds", action="store_true",
+                        help="mutate ../shared/seeds too (longer stories, about 10 times slower each)")
     args = parser.parse_args(argv)
 
     import multiprocessing
@@ -445,7 +449,7 @@ def main(argv: list[str] | None = None) -> int:
     by_owner: Counter[tuple[str, str]] = Counter()
     slowest = 0.0
     saved: dict[tuple[str, str, str], str] = {}
-    with multiprocessing.Pool(args.jobs, initializer=_start_worker) as pool:
+    with multiprocessing.Pool(args.jobs, initializer=_start_worker, initargs=(args.shared_seeds,)) as pool:
         for results in pool.imap(run_batch, tasks):
             for seed, reader, data, outcome in results:
                 tried += 1

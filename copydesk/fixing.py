@@ -3,10 +3,10 @@
 A fix replaces exactly the characters of its finding. Deleting a block that
 fills whole lines (a repeated caption, a "TT" line) deletes those lines, and
 the blank lines around them keep the spacing the file had there, so a story
-never gains or loses a paragraph break (in plain text two blank lines before a
-headline-like line start a new story). A file is written only when re-encoding its text gives
-back its bytes exactly, through a temporary file renamed over it, with its
-permissions kept.
+never gains or loses a paragraph break (in plain text, two blank lines before a
+line that looks like a headline start a new story). A file is written only when
+re-encoding its text gives back its bytes exactly, through a temporary file
+renamed over it, with its permissions kept.
 
 A fix whose span is not in the file as read (a plugin's bad position) is not
 applied. A deleted block takes its line with it when the rest of the line is
@@ -41,6 +41,7 @@ _LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n|$)")
 _MARKUP_AROUND = re.compile(r"[ \t*_]*")
 # A temporary file of write_atomically left behind by a killed copydesk is older than this.
 _STALE_SECONDS = 600
+_swept: set[str] = set()
 
 
 @dataclass
@@ -218,7 +219,11 @@ def write(fix: FileFix) -> None:
 
 def _remove_stale_temporaries(folder: str) -> None:
     """Delete the temporary files a copydesk killed mid-write (``kill -9``: nothing runs) left in
-    ``folder``. Ours are named ``.copydesk-*.tmp`` and live for milliseconds, so an old one is litter."""
+    ``folder``, once per run. Ours are named ``.copydesk-*.tmp`` and live for milliseconds, so an
+    old one is litter."""
+    if folder in _swept:
+        return
+    _swept.add(folder)
     try:
         names = [name for name in os.listdir(folder) if name.startswith(".copydesk-") and name.endswith(".tmp")]
         for name in names:

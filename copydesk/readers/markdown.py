@@ -37,6 +37,9 @@ _FIELDS = {
 }
 _MIN_CAPTION_WORDS = 2
 _LINE_BREAK = re.compile(r"\r\n?|\n")
+_BACKTICKS = re.compile("`+")
+# A link destination (<…> or bare, with balanced parentheses), then the opening of its title.
+_DESTINATION_THEN_TITLE = re.compile(r"\s*(?:<[^>\n]*>|(?:\\.|[^\s()\\]|\([^\s()]*\))*)\s*([\"'(])")
 # What a link title may hold that stands for another character: a backslash escape, an entity.
 _ESCAPE_OR_ENTITY = re.compile(r"\\[!-/:-@\[-`{-~]|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
                                r"|\r\n?|\n")
@@ -200,9 +203,9 @@ class _Inline:
 
 def _backtick_run(source: str, start: int, run: int) -> int:
     """Where the first run of exactly ``run`` backticks from ``start`` begins, or -1."""
-    for match in re.finditer("`+", source[start:]):
+    for match in _BACKTICKS.finditer(source, start):
         if len(match.group()) == run:
-            return start + match.start()
+            return match.start()
     return -1
 
 
@@ -240,7 +243,7 @@ def _image_captions(source: str, image, cursor: int) -> tuple[list[Block], int]:
 def _title(source: str, start: int, title: str) -> Block | None:
     """The caption block of an image's title, decoded from the file after the destination at
     ``start`` (escapes and entities map to their first character); None if it is not there."""
-    opening = re.compile(r"\s*(?:<[^>\n]*>|(?:\\.|[^\s()\\]|\([^\s()]*\))*)\s*([\"'(])").match(source, start)
+    opening = _DESTINATION_THEN_TITLE.match(source, start)
     if opening is None:
         return None
     closer = {'"': '"', "'": "'", "(": ")"}[opening.group(1)]
