@@ -108,3 +108,12 @@ def test_a_formatter_that_raises_is_an_error_message_and_prints_no_half_report(t
     assert "copydesk: error: the explode formatter failed (RuntimeError: formatter bug); no report was written" \
         in result.err
     assert "Traceback" not in result.err
+
+
+def test_an_impossible_date_in_front_matter_is_read_as_text_not_a_failed_file(cli, tmp_path):
+    story = tmp_path / "story.md"
+    story.write_text("---\ntitle: Vote\ndate: 2024-13-45\n---\n\nThe the vote was held.\n", encoding="utf-8")
+    result = cli("check", story, "--select", "repeated-word", "--format", "json")
+    assert "reader failed" not in result.err
+    (document,) = json.loads(result.out)["documents"]
+    assert [f["text"] for f in document["findings"]] == ["The the"]

@@ -45,6 +45,20 @@ _ESCAPE_OR_ENTITY = re.compile(r"\\[!-/:-@\[-`{-~]|&(?:#[0-9]{1,7}|#[xX][0-9a-fA
                                r"|\r\n?|\n")
 
 
+class _FrontMatterLoader(yaml.SafeLoader):
+    """YAML as ``SafeLoader`` reads it, except that a date that is no calendar date (2024-13-45,
+    0000-01-01) stays the text it is, for the dates check to report, instead of failing the file."""
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            return self.construct_scalar(node)
+
+
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _FrontMatterLoader.construct_yaml_timestamp)
+
+
 def _parser():
     from markdown_it import MarkdownIt  # imported here: only Markdown runs pay for it
 
@@ -60,7 +74,7 @@ def _front_matter(source: SourceText) -> tuple[dict[str, Any], int, list[Block]]
     yaml_text, yaml_start = match.group(1), match.start(1)
     try:
         node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(yaml_text)
+        data = yaml.load(yaml_text, Loader=_FrontMatterLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         offset = yaml_start + mark.index if mark is not None else yaml_start
