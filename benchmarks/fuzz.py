@@ -440,6 +440,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import multiprocessing
 
+    print(f"{len(seeds(args.shared_seeds))} seed files", file=sys.stderr)  # and copydesk is installed
     started = time.monotonic()
     total = args.inputs if args.seconds is None else 1 << 40
     tasks = ((args.seed, batch, min(args.batch, total - batch * args.batch))
