@@ -121,8 +121,8 @@ def read_json(source: SourceText, options: Mapping[str, Any]) -> ReadOutput:
 def read_jsonl(source: SourceText, options: Mapping[str, Any]) -> ReadOutput:
     text = source.text
     for number, line in enumerate(_LINE.finditer(text), start=source.first_line):
-        start, end = line.span()
-        end -= len(line.group()) - len(line.group().rstrip("\r\n"))  # a problem at the end is on this line
+        start = line.start()
+        end = start + len(line.group().rstrip("\r\n"))  # a problem at the end of a line is on that line
         if not text[start:end].strip():
             continue
         doc_id = f"{source.path}#{number}"
