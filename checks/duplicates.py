@@ -4,7 +4,9 @@ Scraped and CMS-exported copy repeats blocks — a caption twice in a row, the
 headline and its caption again further down — and carries page furniture
 ("TT", "Advertisement", "Share this article"). Blocks are compared after
 folding case, quote styles and white space; every repeat points at the first
-occurrence and suggests deleting the repeat.
+occurrence and suggests deleting the repeat; ``--fix`` deletes it when it
+fills its lines (markup such as ``*…*`` aside), never when it shares a line
+with other text (an image's alt text, a caption inside a JSON string).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any, Iterator
 from copydesk.checking import CheckContext, Option, Rule, document_check
 from copydesk.document import Block, Document
 from copydesk.findings import Finding
+from copydesk.fixing import deletes_cleanly
 from copydesk.hookspecs import hookimpl
 from copydesk.patterns import compile_pattern, problem_in_patterns
 
@@ -49,7 +52,7 @@ def _repeats(ctx: CheckContext, rule: str, noun: str, blocks: list[Block]) -> It
             block.span,
             suggestions=[""],
             related=[ctx.location(first.span, message="first occurrence")],
-            fixable=True,
+            fixable=deletes_cleanly(ctx.document.source.text, block.span),
         )
 
 
@@ -104,7 +107,7 @@ def _residue(ctx: CheckContext, document: Document) -> Iterator[Finding]:
             f'"{block.text}" looks like scraping residue ({reason}); delete it.',
             block.span,
             suggestions=[""],
-            fixable=True,
+            fixable=deletes_cleanly(document.source.text, block.span),
         )
 
 

@@ -78,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
                             "residue, house spellings, weekdays of dated days) to the files, then report what remains")
     fixes.add_argument("--diff", action="store_true",
                        help="print what --fix would change as a unified diff, and write nothing")
+    check.add_argument("--fix-links-and-read-only", action="store_true",
+                       help="let --fix write through symbolic links (to their targets) and over read-only "
+                            "files, which it otherwise refuses")
 
     audit = commands.add_parser(
         "audit", help="audit a whole archive: streamed, parallel, cached; findings as JSONL or CSV")
@@ -219,19 +222,24 @@ def _check(args: argparse.Namespace) -> int:
               f"{args.write_baseline}", file=sys.stderr)
         return EXIT_USAGE if any(problem.fatal for problem in report.problems) else EXIT_OK
     if args.diff:
-        return _print_diff(report)
-    if args.fix and _fix(report):
+        return _print_diff(report, args.fix_links_and_read_only)
+    if args.fix and _fix(report, args.fix_links_and_read_only):
         report = run()  # what remains, at its new positions
     for problem in report.problems:
         print(problem, file=sys.stderr)
     if not report.results and any(problem.fatal for problem in report.problems):
         return EXIT_USAGE  # nothing was checked: an empty report would read as a clean one
+    rendered = io.StringIO()  # all of it or nothing: a formatter plugin may fail half-way
+    try:
+        formatter.render(report, rendered, not args.output and _use_color(args.color, sys.stdout))
+    except Exception as error:
+        print(f"copydesk: error: the {args.format} formatter failed ({type(error).__name__}: {error}); "
+              "no report was written", file=sys.stderr)
+        return EXIT_FINDINGS
     if args.output:
-        rendered = io.StringIO()
-        formatter.render(report, rendered, False)
         write_atomically(args.output, rendered.getvalue().encode("utf-8"))
     else:
-        formatter.render(report, sys.stdout, _use_color(args.color, sys.stdout))
+        sys.stdout.write(rendered.getvalue())
         sys.stdout.flush()
 
     if registry.problems or any(problem.fatal for problem in report.problems):
@@ -397,12 +405,12 @@ def _say_dropped(count: int, why: str) -> None:
         print(f"copydesk: {count} finding{'s' if count != 1 else ''} {why} not shown", file=sys.stderr)
 
 
-def _print_diff(report) -> int:
+def _print_diff(report, links_and_read_only: bool) -> int:
     """--diff: the unified diff of the safe fixes; exit 1 when there is one."""
     from copydesk import fixing
 
     changed = False
-    for fix in fixing.plan(report):
+    for fix in fixing.plan(report, links_and_read_only):
         if fix.refused:
             print(f"{fix.path}: {fix.refused}", file=sys.stderr)
         elif fix.changed:
@@ -411,24 +419,25 @@ def _print_diff(report) -> int:
     return EXIT_FINDINGS if changed else EXIT_OK
 
 
-def _fix(report) -> bool:
+def _fix(report, links_and_read_only: bool) -> bool:
     """--fix: write the safe fixes; whether any file changed."""
     from copydesk import fixing
 
     findings = files = 0
-    for fix in fixing.plan(report):
-        if fix.refused:
-            print(f"{fix.path}: {fix.refused}", file=sys.stderr)
-            continue
-        if not fix.changed:
-            continue
-        try:
-            fixing.write(fix)
-        except (OSError, ValueError) as error:
-            print(f"{fix.path}: not fixed: {error}", file=sys.stderr)
-            continue
-        findings += len(fix.applied)
-        files += 1
+    with fixing.clean_up_on_termination():
+        for fix in fixing.plan(report, links_and_read_only):
+            if fix.refused:
+                print(f"{fix.path}: {fix.refused}", file=sys.stderr)
+                continue
+            if not fix.changed:
+                continue
+            try:
+                fixing.write(fix)
+            except (OSError, ValueError) as error:
+                print(f"{fix.path}: not fixed: {error}", file=sys.stderr)
+                continue
+            findings += len(fix.applied)
+            files += 1
     print(f"copydesk: fixed {findings} finding{'s' if findings != 1 else ''} in {files} "
           f"file{'s' if files != 1 else ''}", file=sys.stderr)
     return files > 0

@@ -230,7 +230,16 @@ class Engine:
             if failure is not None:
                 result.findings.append(failure)
                 continue
-            result.findings.extend(f for f in produced if active.severities.get(f.rule, "off") != "off"
+            valid, invalid = [], None
+            for finding in produced:
+                try:
+                    _validate(finding, document)
+                    valid.append(finding)
+                except ValueError as error:  # a plugin's mistake: one internal error says so
+                    invalid = invalid or error
+            if invalid is not None:
+                result.findings.append(internal_error(active.check, document, invalid))
+            result.findings.extend(f for f in valid if active.severities.get(f.rule, "off") != "off"
                                    and not (f.rule in self.spelling_rules and self.house_words.covers(f.text)))
             if context.incomplete:
                 result.incomplete[active.check.name] = context.incomplete
@@ -277,10 +286,39 @@ class _Collection:
             results[self.first.id].findings.append(internal_error(self.active.check, self.first, error))
             return
         for finding in produced:
+            target = results.get(finding.document_id) if isinstance(finding, Finding) else None
+            try:
+                _validate(finding, self.first if target is None else target.document)
+                if target is None:
+                    raise ValueError(f"a {finding.rule} finding for a story it was not given "
+                                     f"({finding.document_id!r})")
+            except ValueError as error:
+                results[self.first.id].findings.append(internal_error(self.active.check, self.first, error))
+                continue
             if self.active.severities.get(finding.rule, "off") != "off":
-                results[finding.document_id].findings.append(finding)
+                target.findings.append(finding)
         if self.context.summary:
             report.collections[self.active.check.name] = self.context.summary
+
+
+def _validate(finding: Any, document: Document) -> None:
+    """Raises ValueError unless ``finding`` is a Finding whose spans are spans of the story's file
+    with the line and column of their offsets (a plugin may build them by hand)."""
+    if not isinstance(finding, Finding):
+        raise ValueError(f"the check produced {type(finding).__name__} {finding!r:.80}, not a Finding")
+    source = document.source
+    # A related location may be in another file (the story a duplicate repeats).
+    for location in (finding.location, *(r for r in finding.related if r.path == source.path)):
+        if not _is_span(location, source):
+            raise ValueError(f"a {finding.rule} finding at {location.line}:{location.column} (offset "
+                             f"{location.offset}, length {location.length}) that is not a span of {source.path}")
+
+
+def _is_span(location: Location, source: SourceText) -> bool:
+    end = location.offset + location.length
+    return location.path == source.path and 0 <= location.offset <= end <= len(source.text) and \
+        (location.line, location.column, location.end_line, location.end_column) == \
+        (*source.position(location.offset), *source.position(end))
 
 
 def _problem(source: SourceText, error: ReaderError) -> sources.InputProblem:

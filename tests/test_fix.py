@@ -20,6 +20,8 @@ def fixable(cli, *paths):
 def test_fix_on_the_seeds_removes_repeats_and_residue_and_nothing_else(cli, tmp_path):
     copies = tmp_path / "seeds"
     shutil.copytree(SEEDS, copies)
+    for path in copies.iterdir():
+        path.chmod(0o644)  # the shared seeds are read-only, which --fix refuses
     before = {path.name: path.read_text(encoding="utf-8") for path in copies.iterdir()}
     paragraphs_before = {path.name: [[b.text for b in d.blocks if b.kind == "paragraph"] for d in read(path)]
                          for path in copies.iterdir()}
@@ -51,7 +53,7 @@ def test_fix_on_the_seeds_removes_repeats_and_residue_and_nothing_else(cli, tmp_
 @needs(SEEDS)
 def test_diff_shows_the_fix_and_writes_nothing(cli, tmp_path):
     seed = tmp_path / "seed.txt"
-    shutil.copy(SEEDS / "002_62c41b247a7a4074.txt", seed)
+    shutil.copyfile(SEEDS / "002_62c41b247a7a4074.txt", seed)  # not its read-only mode
     original = seed.read_bytes()
     result = cli("check", seed, "--diff")
     assert result.code == 1
@@ -111,3 +113,112 @@ def test_a_byte_order_mark_and_its_encoding_are_kept(cli, tmp_path):
         story.write_bytes(bom + text.encode(encoding))
         cli("check", story, "--fix", "--fail-on", "never")
         assert story.read_bytes() == bom + text.replace("A pic. (AFP)\n", "", 1).encode(encoding)
+
+
+def test_a_bare_cr_in_a_markdown_paragraph_is_fixed_in_place_once(cli, tmp_path):
+    story = tmp_path / "cr.md"
+    story.write_bytes(b"The mayor\rsaid we could of won.\n")
+    for _ in range(3):
+        cli("check", story, "--fix", "--fail-on", "never")
+    assert story.read_bytes() == b"The mayor\rsaid we could have won.\n"
+
+
+def test_an_escaped_image_title_is_located_and_never_cut(cli, tmp_path):
+    story = tmp_path / "t.md"
+    text = ('# Ferry\n\n![A](f.jpg "The first f\\/erry leaves (AFP)")\n\n'
+            '![B](g.jpg "The first f\\/erry leaves (AFP)")\n')
+    story.write_text(text, encoding="utf-8")
+    (repeat,) = json_findings(cli, story, select="duplicate-caption")
+    assert (repeat["line"], repeat["column"], repeat["text"]) == (5, 13, "The first f\\/erry leaves (AFP)")
+    assert not repeat["fixable"]  # deleting it would leave the image an empty title
+    result = cli("check", story, "--diff")
+    assert (result.code, result.out) == (0, "")
+
+
+def test_a_repeated_image_and_italic_caption_lose_the_caption_line_not_the_alt_text(cli, tmp_path):
+    story = tmp_path / "i.md"
+    picture = "![Smoke over the port](b.jpg)\n*Smoke over the port. (AFP)*\n"
+    story.write_text(f"# Ferry\n\n{picture}\n{picture}\nText here.\n", encoding="utf-8")
+    cli("check", story, "--fix", "--fail-on", "never")
+    assert story.read_text(encoding="utf-8") == (
+        f"# Ferry\n\n{picture}\n![Smoke over the port](b.jpg)\n\nText here.\n")
+
+
+def test_a_repeated_caption_with_spaces_around_it_goes_with_its_line(cli, tmp_path):
+    story = tmp_path / "s.txt"
+    story.write_text("Headline\n\nA pic. (AFP)\n  A pic. (AFP)  \n\nThe vote was held.\n", encoding="utf-8")
+    cli("check", story, "--fix", "--fail-on", "never")
+    assert story.read_text(encoding="utf-8") == "Headline\n\nA pic. (AFP)\n\nThe vote was held.\n"
+
+
+def test_deleting_a_block_never_starts_a_new_story(cli, tmp_path):
+    # Two blank lines before a line that looks like a headline start a story in plain text.
+    story = tmp_path / "story.txt"
+    paragraph = "The council met on Monday and agreed the budget after a long debate."
+    story.write_text(f"Budget agreed\n\n{paragraph}\n\n\n {paragraph}\n\nCouncil Tax Rises\n\n"
+                     "The rise is the first in years.\n", encoding="utf-8")
+    cli("check", story, "--fix", "--fail-on", "never")
+    assert story.read_text(encoding="utf-8") == (f"Budget agreed\n\n{paragraph}\n\nCouncil Tax Rises\n\n"
+                                                 "The rise is the first in years.\n")
+    assert len(read(story)) == 1
+
+
+STORY = "Headline\n\nA pic. (AFP)\nA pic. (AFP)\n\nThe vote was held.\n"
+FIXED = "Headline\n\nA pic. (AFP)\n\nThe vote was held.\n"
+
+
+def test_symlinks_are_refused_unless_asked_and_then_the_target_is_fixed(cli, tmp_path):
+    target = tmp_path / "desk" / "story.txt"
+    target.parent.mkdir()
+    target.write_text(STORY, encoding="utf-8")
+    link = tmp_path / "link.txt"
+    link.symlink_to(target)
+    result = cli("check", link, "--fix", "--fail-on", "never")
+    assert f"{link}: not fixed: a symbolic link to {target}" in result.err
+    assert "--fix-links-and-read-only" in result.err
+    assert target.read_text(encoding="utf-8") == STORY and link.is_symlink()
+    cli("check", link, "--fix", "--fix-links-and-read-only", "--fail-on", "never")
+    assert link.is_symlink() and target.read_text(encoding="utf-8") == FIXED
+
+
+def test_read_only_files_are_refused_unless_asked_and_stay_read_only(cli, tmp_path):
+    story = tmp_path / "story.txt"
+    story.write_text(STORY, encoding="utf-8")
+    story.chmod(0o444)
+    result = cli("check", story, "--diff")
+    assert "not fixed: the file is read-only" in result.err and result.out == ""
+    cli("check", story, "--fix", "--fail-on", "never")
+    assert story.read_text(encoding="utf-8") == STORY
+    cli("check", story, "--fix", "--fix-links-and-read-only", "--fail-on", "never")
+    assert story.read_text(encoding="utf-8") == FIXED
+    assert stat.S_IMODE(os.stat(story).st_mode) == 0o444
+
+
+def test_a_temporary_file_left_by_a_killed_fix_is_swept_and_a_fresh_one_kept(cli, tmp_path):
+    story = tmp_path / "story.txt"
+    story.write_text(STORY, encoding="utf-8")
+    stale, fresh = tmp_path / ".copydesk-abc123.tmp", tmp_path / ".copydesk-def456.tmp"
+    for leftover in (stale, fresh):
+        leftover.write_text("half a story", encoding="utf-8")
+    os.utime(stale, (0, 0))
+    cli("check", story, "--fix", "--fail-on", "never")
+    assert story.read_text(encoding="utf-8") == FIXED
+    assert not stale.exists() and fresh.exists()  # a fresh one may be another copydesk's, mid-write
+
+
+def test_sigterm_during_the_write_leaves_the_story_and_no_temporary_file(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    story = tmp_path / "story.txt"
+    story.write_text(STORY, encoding="utf-8")
+    # The signal arrives after the temporary file is written, just before it replaces the story.
+    script = ("import os, signal, sys\n"
+              "from copydesk.cli import main\n"
+              "os.replace = lambda *args: os.kill(os.getpid(), signal.SIGTERM)\n"
+              f"sys.exit(main(['check', '--fix', {str(story)!r}]))\n")
+    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, timeout=120)
+    assert result.returncode == 128 + signal.SIGTERM, result.stderr.decode()
+    assert story.read_text(encoding="utf-8") == STORY
+    assert [p.name for p in tmp_path.iterdir()] == ["story.txt"]

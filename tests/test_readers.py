@@ -170,7 +170,7 @@ def test_json_export_fields_escapes_and_positions():
 def test_jsonl_bad_lines_are_reported_and_the_rest_are_read(cli):
     result = cli("check", FIXTURES / "export.jsonl", "--format", "json", "--select", "repeated-word")
     assert result.code == 2  # input problems
-    assert f"{FIXTURES / 'export.jsonl'}:2:" in result.err and "line 2: malformed JSON" in result.err
+    assert f"{FIXTURES / 'export.jsonl'}:2:" in result.err and ": error: malformed JSON: " in result.err and "line 2:" not in result.err
     assert "#4: no 'body' field" in result.err and "#5: no 'body' field" in result.err
     import json
 

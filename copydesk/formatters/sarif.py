@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import PurePath
+from urllib.parse import quote
 from typing import Any, TextIO
 
 from copydesk.findings import Finding, Location
@@ -23,9 +24,10 @@ _LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
 def _uri(path: str) -> str:
-    """A relative path stays relative (code scanning resolves it against the repository)."""
+    """A URI reference, percent-encoded; a relative path stays relative (code scanning resolves it
+    against the repository)."""
     pure = PurePath(path)
-    return pure.as_uri() if pure.is_absolute() else pure.as_posix()
+    return pure.as_uri() if pure.is_absolute() else quote(pure.as_posix(), safe="/")
 
 
 def _region(location: Location) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import TextIO
 
 from copydesk.findings import Finding
@@ -13,6 +14,16 @@ _COLOURS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m",
             "bold": "\033[1m", "dim": "\033[2m", "reset": "\033[0m"}
 _CONTEXT = 50  # characters shown either side of a finding on a long line
 _LONG_LINE = 120
+
+
+def _escaped(text: str) -> str:
+    """``text`` on one line: line breaks and other invisible characters as escapes (a file name
+    may hold a newline)."""
+    return "".join(repr(char)[1:-1] if _invisible(char) else char for char in text)
+
+
+def _invisible(char: str) -> bool:
+    return char != " " and unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp", "Cs")
 
 
 def _paint(text: str, style: str, color: bool) -> str:
@@ -33,11 +44,13 @@ def _excerpt(line: str, column: int, width: int) -> tuple[str, int]:
 
 def _finding(result: DocumentResult, finding: Finding, out: TextIO, color: bool) -> None:
     location = finding.location
-    head = f"{location.path}:{location.line}:{location.column}:"
+    head = f"{_escaped(location.path)}:{location.line}:{location.column}:"
     out.write(f"{_paint(head, 'bold', color)} {_paint(finding.severity, finding.severity, color)} "
-              f"{_paint(finding.rule, 'dim', color)} {finding.message}\n")
+              f"{_paint(finding.rule, 'dim', color)} {_escaped(finding.message)}\n")
     source = result.document.source
-    line_text = source.line_text(location.line).replace("\t", " ")
+    # One character for one column, so the carets stay under the finding.
+    line_text = "".join(" " if char == "\t" else "\ufffd" if _invisible(char) else char
+                        for char in source.line_text(location.line))
     width = location.length if location.end_line == location.line else len(line_text) - location.column + 1
     shown, caret_at = _excerpt(line_text, location.column, max(width, 1))
     gutter = str(location.line)
@@ -50,7 +63,7 @@ def _finding(result: DocumentResult, finding: Finding, out: TextIO, color: bool)
         out.write(f"  {' ' * len(gutter)} = suggestion: {shown}{fixable}\n")
     for related in finding.related[:5]:
         label = related.message or "see also"
-        out.write(f"  {' ' * len(gutter)} = {label}: {related.path}:{related.line}:{related.column}\n")
+        out.write(f"  {' ' * len(gutter)} = {label}: {_escaped(related.path)}:{related.line}:{related.column}\n")
 
 
 def render_text(report: Report, out: TextIO, color: bool) -> None:
@@ -59,7 +72,7 @@ def render_text(report: Report, out: TextIO, color: bool) -> None:
             continue
         document = result.document
         title = document.id + (f" — {document.headline}" if document.headline else "")
-        out.write(_paint(title, "bold", color) + "\n")
+        out.write(_paint(_escaped(title), "bold", color) + "\n")
         for finding in result.findings:
             _finding(result, finding, out, color)
         out.write("\n")

@@ -121,14 +121,15 @@ def read_json(source: SourceText, options: Mapping[str, Any]) -> ReadOutput:
 def read_jsonl(source: SourceText, options: Mapping[str, Any]) -> ReadOutput:
     text = source.text
     for number, line in enumerate(_LINE.finditer(text), start=source.first_line):
-        start, end = line.span()
+        start = line.start()
+        end = start + len(line.group().rstrip("\r\n"))  # a problem at the end of a line is on that line
         if not text[start:end].strip():
             continue
         doc_id = f"{source.path}#{number}"
         try:
             record = parse(text, start, end)
-        except JsonError as error:
-            yield ReaderError(f"line {number}: malformed JSON: {error.message}", error.offset)
+        except JsonError as error:  # the problem's position names the line
+            yield ReaderError(f"malformed JSON: {error.message}", min(error.offset, end))
             continue
         yield record_document(source, doc_id, record, options, start)
 

@@ -47,6 +47,11 @@ class JsonString(str):
         return OffsetMap(pieces)
 
 
+def _at(text: str, position: int, end: int, char: str) -> bool:
+    """Whether ``char`` is at ``position``, before ``end`` (a JSONL line must not read the next)."""
+    return position < end and text[position] == char
+
+
 def parse(text: str, start: int = 0, end: int | None = None) -> Any:
     """The JSON value of ``text[start:end]``; raises :class:`JsonError` with the offset of a problem."""
     end = len(text) if end is None else end
@@ -73,7 +78,7 @@ def _value(text: str, position: int, end: int) -> tuple[Any, int]:
         literal = number.group()
         return (float(literal) if any(c in literal for c in ".eE") else int(literal)), number.end()
     for word, value in _LITERALS.items():
-        if text.startswith(word, position) and position + len(word) <= end:
+        if text.startswith(word, position, end):
             return value, position + len(word)
     raise JsonError(f"unexpected character {char!r}", position)
 
@@ -82,7 +87,8 @@ def _string(text: str, quote: int, end: int) -> tuple[JsonString, int]:
     try:
         decoded, after = json.decoder.scanstring(text, quote + 1, True)
     except json.JSONDecodeError as error:
-        raise JsonError(error.msg, error.pos) from None
+        # The standard library's messages end in "at" for the position it would append.
+        raise JsonError(error.msg.removesuffix(" starting at").removesuffix(" at"), error.pos) from None
     if after > end:
         raise JsonError("unterminated string", quote)
     string = JsonString(decoded)
@@ -95,21 +101,21 @@ def _string(text: str, quote: int, end: int) -> tuple[JsonString, int]:
 def _object(text: str, position: int, end: int) -> tuple[dict[str, Any], int]:
     result: dict[str, Any] = {}
     position = _WHITESPACE.match(text, position, end).end()
-    if text.startswith("}", position):
+    if _at(text, position, end, "}"):
         return result, position + 1
     while True:
         position = _WHITESPACE.match(text, position, end).end()
-        if not text.startswith('"', position):
+        if not _at(text, position, end, '"'):
             raise JsonError("expected a quoted property name", position)
         key, position = _string(text, position, end)
         position = _WHITESPACE.match(text, position, end).end()
-        if not text.startswith(":", position):
+        if not _at(text, position, end, ":"):
             raise JsonError("expected ':' after a property name", position)
         result[str(key)], position = _value(text, position + 1, end)
         position = _WHITESPACE.match(text, position, end).end()
-        if text.startswith(",", position):
+        if _at(text, position, end, ","):
             position += 1
-        elif text.startswith("}", position):
+        elif _at(text, position, end, "}"):
             return result, position + 1
         else:
             raise JsonError("expected ',' or '}' in an object", position)
@@ -118,15 +124,15 @@ def _object(text: str, position: int, end: int) -> tuple[dict[str, Any], int]:
 def _array(text: str, position: int, end: int) -> tuple[list[Any], int]:
     result: list[Any] = []
     position = _WHITESPACE.match(text, position, end).end()
-    if text.startswith("]", position):
+    if _at(text, position, end, "]"):
         return result, position + 1
     while True:
         value, position = _value(text, position, end)
         result.append(value)
         position = _WHITESPACE.match(text, position, end).end()
-        if text.startswith(",", position):
+        if _at(text, position, end, ","):
             position += 1
-        elif text.startswith("]", position):
+        elif _at(text, position, end, "]"):
             return result, position + 1
         else:
             raise JsonError("expected ',' or ']' in an array", position)
