@@ -23,6 +23,7 @@ from copydesk.findings import Finding
 from copydesk.hookspecs import hookimpl
 
 MAX_RELATED = 10  # other places listed with a finding that stands for many
+HOUSE_EXAMPLES = 3  # dates in the story's own order listed with each one that departs from it
 HOUSE_STYLES = ("ap", "chicago", "guardian", "iso", "none")
 _ORDER_OF_STYLE = {"ap": "month-first", "chicago": "month-first", "guardian": "day-first"}
 _CONTEXT_WORD = re.compile(r"[a-z]{4,}")
@@ -39,12 +40,13 @@ _ON_WEEKDAY = re.compile(r"(?<=[a-z,] )on (?=(?:" + "|".join(WEEKDAYS) + r")\b)"
 class _Mention:
     """A date expression in its story: block, sentence, source span and what it resolves to."""
 
-    __slots__ = ("block", "date", "span", "sentence", "resolved", "key", "quoted")
+    __slots__ = ("block", "date", "valid", "span", "sentence", "resolved", "key", "quoted")
 
     def __init__(self, block: Block, mention: DateMention, publication: Publication,
                  sentence_starts: list[int], quoted: bool) -> None:
         self.block = block
         self.date = mention
+        self.valid = mention.valid
         self.span = block.source_span(mention.start, mention.end)
         sentences = block.sentences
         index = max(0, bisect_right(sentence_starts, mention.start) - 1)
@@ -111,20 +113,20 @@ def dates(document: Document, ctx: CheckContext) -> Iterator[Finding]:
     style = ctx.options["house_style"]
     mentions = [mention for block in document.blocks if block.kind != "residue"
                 for mention in _mentions(block, publication)]
-    ambiguous = [mention for mention in mentions if mention.date.valid and mention.date.readings]
+    ambiguous = [mention for mention in mentions if mention.valid and mention.date.readings]
     for mention in mentions:
-        if mention.date.valid and mention.date.readings:
+        if mention.valid and mention.date.readings:
             continue
         yield from _calendar(ctx, mention, publication)
     yield from _ambiguous(ctx, ambiguous, mentions, publication)
     yield from _future(ctx, mentions, publication)
-    yield from _conflicts(ctx, mentions)
+    yield from _conflicts(ctx, mentions, publication.date)
     mixed = yield from _mixed_orders(ctx, mentions, style)
     yield from _styles(ctx, [m for m in mentions if m not in mixed], style)
     if ctx.options["drop_on_before_weekday"]:
         yield from _on_before_weekday(ctx, document)
     if publication.date is None:
-        waiting = [m for m in mentions if m.date.needs_publication and m.date.valid and not m.quoted]
+        waiting = [m for m in mentions if m.date.needs_publication and m.valid and not m.quoted]
         if waiting:
             unknown = (f'Publication date unknown (the metadata\'s "{publication.placeholder}" is a '
                        'placeholder for "no date")' if publication.placeholder else "Publication date unknown")
@@ -165,7 +167,7 @@ def _quoted_spans(text: str) -> list[tuple[int, int]]:
 
 def _calendar(ctx: CheckContext, mention: _Mention, publication: Publication) -> Iterator[Finding]:
     found = mention.date
-    if not found.valid:
+    if not mention.valid:
         yield ctx.finding("impossible-date", f'"{found.text}": {_why_impossible(found)}.', mention.span)
         return
     if found.weekday is None or found.day is None or mention.resolved is None:
@@ -267,7 +269,9 @@ def _future(ctx: CheckContext, mentions: list[_Mention], publication: Publicatio
             continue  # a day ahead without its year is the coming one: "said the rights expire March 4"
         if found.relative and (found.text[0].isupper() and mention.mid_sentence()):
             continue  # "Come Tomorrow", a title
-        if not mention.reports_past(reach=2 if found.relative else 8):
+        # "tomorrow", "next week" only right after a past verb ("was passed tomorrow"): a phrase
+        # between ("predicted for next May", "involved in next year's") names a plan.
+        if not mention.reports_past(reach=1 if found.relative else 8):
             continue
         yield ctx.finding(
             "future-date",
@@ -277,54 +281,55 @@ def _future(ctx: CheckContext, mentions: list[_Mention], publication: Publicatio
         )
 
 
-def _conflicts(ctx: CheckContext, mentions: list[_Mention]) -> Iterator[Finding]:
-    """Dates that put one event ("since …") in the same month of different years.
+def _conflicts(ctx: CheckContext, mentions: list[_Mention], published: date | None) -> Iterator[Finding]:
+    """Dates that put one event ("since …") in the same month of years one apart.
 
     One of the two must be a month counted from the publication date
     ("October last year", "two months ago"): two dates written out in full with
     different years ("June 2004 compared with June 2003") are a comparison, not
-    a slip, and a weekday is only as sure as the publication date. Each date is
+    a slip, and a weekday is only as sure as the publication date. A date before
+    publication and one after it are two events, a past one and a plan ("was
+    introduced last October", "rises again in October 2006"). Each date is
     reported once, against the first earlier date it contradicts; earlier dates
-    are indexed by month and context word, a few per year, so a story with
-    thousands of dates is checked in linear time.
+    are indexed by month, year and context word, so a story with thousands of
+    dates is checked in linear time.
     """
-    # (month, context word, counts from publication) -> year -> earlier mentions
-    earlier_by: dict[tuple[int, str, bool], dict[int, list[_Mention]]] = {}
+    # (month, year, context word, counts from publication) -> a few earlier mentions
+    earlier_by: dict[tuple[int, int, str, bool], list[_Mention]] = {}
     reported: set[tuple[str, int]] = set()  # a repeated block says it once
     for later in mentions:
         if not _datable(later):
             continue
         context = later.context()
         b = later.resolved
-        if later.key in reported:
-            continue
-        earlier = next((candidate for word in context for relative in ((True, False) if later.date.relative else (True,))
-                        for year, candidates in earlier_by.get((b.first.month, word, relative), {}).items()
-                        if year != b.first.year for candidate in candidates
-                        if _contradicts(candidate, later)), None)
-        if earlier is not None:
-            reported.add(later.key)
-            a = earlier.resolved
-            yield ctx.finding(
-                "date-conflict",
-                f'"{later.date.text}" ({_describe(b)}) and "{earlier.date.text}" ({_describe(a)}) '
-                "date the same thing to different years.",
-                later.span,
-                related=[ctx.location(earlier.span, message=f"{_describe(a)}")],
-            )
+        month, year = b.first.month, b.first.year
+        if later.key not in reported:
+            relatives = (True, False) if later.date.relative else (True,)
+            earlier = next((candidate for word in context for relative in relatives for other in (year - 1, year + 1)
+                            for candidate in earlier_by.get((month, other, word, relative), ())
+                            if _contradicts(candidate, later, published)), None)
+            if earlier is not None:
+                reported.add(later.key)
+                a = earlier.resolved
+                yield ctx.finding(
+                    "date-conflict",
+                    f'"{later.date.text}" ({_describe(b)}) and "{earlier.date.text}" ({_describe(a)}) '
+                    "date the same thing to different years.",
+                    later.span,
+                    related=[ctx.location(earlier.span, message=f"{_describe(a)}")],
+                )
         for word in context:
-            years = earlier_by.setdefault((b.first.month, word, later.date.relative), {})
-            # Two years with two dates each are enough to find a contradiction with any later date.
-            if b.first.year in years or len(years) < 2:
-                kept = years.setdefault(b.first.year, [])
-                if len(kept) < 2:
-                    kept.append(later)
+            kept = earlier_by.setdefault((month, year, word, later.date.relative), [])
+            if len(kept) < 2:  # two are enough to find one that is not the same block
+                kept.append(later)
 
 
-def _contradicts(earlier: _Mention, later: _Mention) -> bool:
+def _contradicts(earlier: _Mention, later: _Mention, published: date | None) -> bool:
     a, b = earlier.resolved, later.resolved
     if len(a.value) == len(b.value) == 10 and a.first.day != b.first.day:
         return False  # two different days of the month: two events
+    if published is not None and (a.first <= published) != (b.first <= published):
+        return False  # one done, one planned
     return earlier.key[0] != later.key[0]
 
 
@@ -338,7 +343,7 @@ def _datable(mention: _Mention) -> bool:
 
 def _mixed_orders(ctx: CheckContext, mentions: list[_Mention], style: str):
     """Findings for the order that departs from the house (or the story's) order; returns those mentions."""
-    ordered = [m for m in mentions if m.date.order is not None and m.date.valid]
+    ordered = [m for m in mentions if m.date.order is not None and m.valid]
     counts = Counter(order for _, order in {(m.key, m.date.order) for m in ordered})
     if len(counts) < 2:
         return set()
@@ -359,7 +364,7 @@ def _mixed_orders(ctx: CheckContext, mentions: list[_Mention], style: str):
             f"{house} ({_count(len(keeping), 'time')}).",
             mention.span,
             suggestions=[suggestion] if suggestion else [],
-            related=[ctx.location(m.span, message=f"{house}: {m.date.text}") for m in keeping[:MAX_RELATED]],
+            related=[ctx.location(m.span, message=f"{house}: {m.date.text}") for m in keeping[:HOUSE_EXAMPLES]],
         )
     return set(departing)
 
@@ -369,7 +374,7 @@ def _styles(ctx: CheckContext, mentions: list[_Mention], style: str) -> Iterator
         return
     for mention in mentions:
         found = mention.date
-        if found.kind not in ("date", "iso", "numeric", "month") or found.relation or not found.valid:
+        if found.kind not in ("date", "iso", "numeric", "month") or found.relation or not mention.valid:
             continue
         wanted = _render(found, style)
         written = " ".join(found.text.split())

@@ -145,10 +145,15 @@ class DateMention:
         return self.kind in ("date", "month") and self.year is None
 
 
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def _exists(year: int | None, month: int, day: int) -> bool:
     if not 1 <= month <= 12:
         return False
-    return 1 <= day <= calendar.monthrange(year if year is not None else 2000, month)[1]
+    if month == 2 and day == 29:
+        return year is None or calendar.isleap(year)
+    return 1 <= day <= _MONTH_DAYS[month - 1]
 
 
 def _full_year(text: str) -> int:
@@ -295,13 +300,14 @@ def tense(sentence: str, start: int, end: int, reach: int = 8) -> Tense:
     Monday" is future). Resolution reads unmarked copy as past, as news copy
     mostly is.
     """
-    before = _WORD.findall(sentence, max(0, start - 10 * reach), start)[-reach:]
+    # One word more before than ``reach``: "is reshuffled next month" is no past tense.
+    before = _WORD.findall(sentence, max(0, start - 10 * (reach + 1)), start)[-(reach + 1):]
     after = _WORD.findall(sentence, end, end + 10 * reach)[:reach]
     words = [word.lower() for word in (*before, *after)]
     middle = len(before)
     for distance in range(reach):
         for index in (middle - 1 - distance, middle + distance):
-            if not 0 <= index < len(words):
+            if not 0 <= index < len(words) or index < middle - reach:
                 continue
             word = words[index]
             if word == "set" and (index + 1 == len(words) or words[index + 1] not in ("for", "to")):

@@ -393,3 +393,15 @@ def test_meantime_extraction_and_resolution_accuracy():
     assert scores.f1("calendar DATE") >= 0.9
     assert scores.value_accuracy("calendar DATE") >= 0.9
     assert scores.publication_right >= 110
+
+
+def test_a_past_and_a_planned_date_of_the_same_month_are_no_conflict(cli, tmp_path):
+    path = story(tmp_path, "The levy was introduced last October for small firms.\n\n"
+                           "The levy for small firms rises again in October 2025.\n")
+    assert by_rule(findings(cli, path), "date-conflict") == []
+
+
+def test_forward_dates_after_a_passive_or_a_preposition_are_not_future_dates(cli, tmp_path):
+    path = story(tmp_path, "The index is reshuffled next month. The bill is debated next Monday. "
+                           "He was picked for next year's tour.\n")
+    assert by_rule(findings(cli, path), "future-date") == []
