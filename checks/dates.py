@@ -10,7 +10,7 @@ story (``publication-date-unknown``) instead of guessing.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from datetime import date
 from typing import Iterator
@@ -144,8 +144,10 @@ def _mentions(block: Block, publication: Publication) -> Iterator[_Mention]:
         return
     starts = [sentence.start for sentence in block.sentences]
     quoted = _quoted_spans(block.text)
+    opening = [start for start, _ in quoted]
     for mention in found:
-        inside = bool(quoted) and any(start < mention.start < end for start, end in quoted)
+        index = bisect_left(opening, mention.start) - 1  # the last quotation opened before it
+        inside = index >= 0 and mention.start < quoted[index][1]
         yield _Mention(block, mention, publication, starts, inside)
 
 
@@ -187,8 +189,8 @@ def _calendar(ctx: CheckContext, mention: _Mention, publication: Publication) ->
              for candidate in day_candidates(found.month, found.day, publication.date)]
     yield ctx.finding(
         "weekday-mismatch",
-        f'{MONTHS[found.month - 1]} {found.day} is {" and ".join(falls)}, never a {stated} within a year of publication '
-        f"on {_render_day(publication.date)} ({publication.source}); taking {day.year} "
+        f'{MONTHS[found.month - 1]} {found.day} is {" and ".join(falls)}, never a {stated} within a year '
+        f"of publication on {_render_day(publication.date)} ({publication.source}); taking {day.year} "
         f"({mention.resolved.reason}), it is a {actual}.",
         mention.span,
         suggestions=[suggestion],
@@ -305,7 +307,8 @@ def _conflicts(ctx: CheckContext, mentions: list[_Mention], published: date | No
         month, year = b.first.month, b.first.year
         if later.key not in reported:
             relatives = (True, False) if later.date.relative else (True,)
-            earlier = next((candidate for word in context for relative in relatives for other in (year - 1, year + 1)
+            earlier = next((candidate for word in context for relative in relatives
+                            for other in (year - 1, year + 1)
                             for candidate in earlier_by.get((month, other, word, relative), ())
                             if _contradicts(candidate, later, published)), None)
             if earlier is not None:
@@ -364,7 +367,8 @@ def _mixed_orders(ctx: CheckContext, mentions: list[_Mention], style: str):
             f"{house} ({_count(len(keeping), 'time')}).",
             mention.span,
             suggestions=[suggestion] if suggestion else [],
-            related=[ctx.location(m.span, message=f"{house}: {m.date.text}") for m in keeping[:HOUSE_EXAMPLES]],
+            related=[ctx.location(m.span, message=f"{house}: {m.date.text}")
+                     for m in keeping[:HOUSE_EXAMPLES]],
         )
     return set(departing)
 

@@ -405,3 +405,13 @@ def test_forward_dates_after_a_passive_or_a_preposition_are_not_future_dates(cli
     path = story(tmp_path, "The index is reshuffled next month. The bill is debated next Monday. "
                            "He was picked for next year's tour.\n")
     assert by_rule(findings(cli, path), "future-date") == []
+
+
+def test_a_story_of_many_dates_lists_a_few_examples_with_each_finding(cli, tmp_path):
+    # Before, each departing date listed every date of the other order: output grew with the square.
+    lines = [f"Filed on Oct. {day}, 2024." for day in range(1, 29)] + \
+            [f"Heard on {day} November 2024." for day in range(1, 6)]
+    path = story(tmp_path, "\n\n".join(lines) + "\n", rules="checks:\n  dates:\n    house_style: none\n")
+    mixed = [f for f in findings(cli, path) if f["rule"] == "mixed-date-format"]
+    assert len(mixed) == 5 and all("(28 times)" in f["message"] for f in mixed)
+    assert all(len(f["related"]) == 3 for f in mixed)

@@ -292,3 +292,23 @@ def test_bbc_every_exact_duplicate_pair_is_found(cli):
     # At most one false alarm per 1,000 stories; the one finding is a stray "." line.
     assert len(in_document) <= 2
     assert [f["text"] for _, f in in_document] == ["."]
+
+
+def test_a_summary_cached_without_its_shingles_is_compared_by_its_minhash_estimate():
+    from dataclasses import replace
+
+    from copydesk.checks.duplicate_article import (ArticleSummary, _permutations, shingle_hashes, signature,
+                                                   similarity)
+    from copydesk.findings import Location
+
+    def summary(words, digest):
+        shingles = shingle_hashes(words)
+        return ArticleSummary(digest, None, Location("s.txt", 0, 0, 1, 1, 1, 1), digest,
+                              signature(shingles, _permutations(64)).astype("<u4").tobytes(),
+                              shingles.astype("<u4").tobytes())
+
+    words = _RESENT.lower().split()
+    a, b = summary(words, "a"), summary(words[:-12], "b")
+    exact = similarity(a, b)
+    estimated = similarity(replace(a, shingles=None), b)
+    assert exact != estimated and abs(exact - estimated) < 0.15
