@@ -178,9 +178,13 @@ def _clusters(summaries: list[ArticleSummary], threshold: float, num_perm: int,
             for i in distinct:
                 hashes[i] = LeanMinHash(seed=_SEED, hashvalues=summaries[i].hashvalues(), scheme="affine32")
                 session.insert(i, hashes[i])
+        # A pair whose MinHash estimate is four standard errors short of the threshold is not
+        # worth its exact comparison: a pair at the threshold falls that low about once in 30,000.
+        floor = threshold - 4 * math.sqrt(threshold * (1 - threshold) / num_perm)
         for i in distinct:
             for j in index.query(hashes[i]):
-                if j > i and similarity(summaries[i], summaries[j]) >= threshold:
+                if j > i and (summaries[i].hashvalues() == summaries[j].hashvalues()).mean() >= floor \
+                        and similarity(summaries[i], summaries[j]) >= threshold:
                     join(i, j)
     groups: dict[int, list[int]] = {}
     for i in comparable:
