@@ -423,17 +423,18 @@ def _nearest_day(month: int, day: int, published: date, direction: Tense,
     publication; else the coming one when it is at most :data:`COMING_DAYS` ahead (any
     day ahead in future-tense copy), else the latest one before publication."""
     candidates = day_candidates(month, day, published)
-    if not candidates:  # Feb. 29 far from a leap year
-        leap = date(published.year - published.year % 4, month, day)
-        return Resolved(leap.isoformat(), leap, leap, year_assumed=True, reason="the nearest leap year")
-    reach = 365 if direction == "future" else COMING_DAYS
+    if not candidates:  # Feb. 29 with no leap year within one of publication (1900, 2100)
+        leap = next(year for year in range(published.year, 0, -1) if calendar.isleap(year))
+        last = date(leap, month, day)
+        return Resolved(last.isoformat(), last, last, year_assumed=True, reason="the last leap year")
     ahead = [c for c in candidates if c > published]
     behind = [c for c in candidates if c <= published]
-    if ahead and (ahead[0] - published).days <= reach:
+    if ahead and (ahead[0] - published).days <= COMING_DAYS:
         chosen = ahead[0]
-        reason = ("the next one after publication: the copy looks ahead" if direction == "future"
-                  and (chosen - published).days > COMING_DAYS
-                  else f"the coming one, {_days(chosen - published)} after publication")
+        reason = f"the coming one, {_days(chosen - published)} after publication"
+    elif ahead and direction == "future":
+        chosen = ahead[0]
+        reason = "the next one after publication: the copy looks ahead"
     else:
         chosen = behind[-1] if behind else ahead[0]
         reason = "the latest one before publication" if behind else "the next one after publication"

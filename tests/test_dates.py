@@ -109,6 +109,8 @@ def test_a_day_without_its_year_in_the_next_months_is_the_coming_one_whatever_th
     assert resolved("April 30", november, "The plant closed on April 30") == "2024-04-30"
     assert resolved("Sept. 1", november, "The school reported its figures on Sept. 1") == "2024-09-01"
     assert resolved("July 1", november, "The tax will rise on July 1") == "2025-07-01"
+    # Feb. 29 in a story of 1901: no leap year within one of it (1900 was none).
+    assert resolved("Feb. 29", date(1901, 3, 1), "The bank opened on Feb. 29") == "1896-02-29"
 
 
 def test_a_stated_weekday_chooses_the_year_within_one_of_publication():
