@@ -192,10 +192,19 @@ def test_a_weekday_right_for_the_coming_year_is_no_mismatch(cli, tmp_path):
     assert by_rule(findings(cli, path), "weekday-mismatch") == []
 
 
-def test_days_ahead_in_past_tense_sentences_are_not_future_dates(cli, tmp_path):
-    path = story(tmp_path, "The trust said the coupon was payable Jan. 8. Officials said the permits "
-                           "expire Feb. 14. The council announced the vote was moved to Dec. 12.\n")
-    assert by_rule(findings(cli, path), "future-date") == []
+@pytest.mark.parametrize("rule, body", [
+    # Days ahead in past-tense sentences are the coming ones, not future dates.
+    ("future-date", "The trust said the coupon was payable Jan. 8. Officials said the permits "
+                    "expire Feb. 14. The council announced the vote was moved to Dec. 12.\n"),
+    # A forward date after a passive or a preposition names a plan.
+    ("future-date", "The index is reshuffled next month. The bill is debated next Monday. "
+                    "He was picked for next year's tour.\n"),
+    # A past and a planned date of the same month are two events.
+    ("date-conflict", "The levy was introduced last October for small firms.\n\n"
+                      "The levy for small firms rises again in October 2025.\n"),
+])
+def test_right_dates_raise_no_alarm(cli, tmp_path, rule, body):
+    assert by_rule(findings(cli, story(tmp_path, body)), rule) == []
 
 
 def test_a_table_of_numeric_dates_is_one_finding(cli, tmp_path):
@@ -396,17 +405,6 @@ def test_meantime_extraction_and_resolution_accuracy():
     assert scores.value_accuracy("calendar DATE") >= 0.9
     assert scores.publication_right >= 110
 
-
-def test_a_past_and_a_planned_date_of_the_same_month_are_no_conflict(cli, tmp_path):
-    path = story(tmp_path, "The levy was introduced last October for small firms.\n\n"
-                           "The levy for small firms rises again in October 2025.\n")
-    assert by_rule(findings(cli, path), "date-conflict") == []
-
-
-def test_forward_dates_after_a_passive_or_a_preposition_are_not_future_dates(cli, tmp_path):
-    path = story(tmp_path, "The index is reshuffled next month. The bill is debated next Monday. "
-                           "He was picked for next year's tour.\n")
-    assert by_rule(findings(cli, path), "future-date") == []
 
 
 def test_a_story_of_many_dates_lists_a_few_examples_with_each_finding(cli, tmp_path):
