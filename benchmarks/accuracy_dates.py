@@ -24,6 +24,12 @@ Then the dates check alone runs over the BBC corpus (one core): words per
 second, and its findings by rule, with no publication date (as shipped) and
 with one (every relative date resolved). With --errors, every missed, spurious and wrongly resolved expression is
 listed for error analysis.
+
+Last, the false alarms an editor would see: weekday-mismatch, future-date and
+date-conflict per 1,000 words on MEANTIME (publication date from the date
+line), BBC (as shipped, and with every story dated 2005-12-31) and PolNeAR dev
+(publication date from the file name; the held-out split), each finding listed
+in ``--findings`` (JSON lines, with context and an empty "verdict" to fill in).
 """
 
 from __future__ import annotations
@@ -224,17 +230,86 @@ def bbc_speed_and_findings() -> None:
         print(f"  findings: {by_rule}")
 
 
+ALARMS = ("weekday-mismatch", "future-date", "date-conflict")
+POLNEAR_DEV = SHARED / "corpus" / "polnear-dev" / "text"
+
+
+def _corpus(name: str):
+    """(path, publication date or None, text) of each story of a corpus, as a user would check it."""
+    if name == "meantime":  # the date line of the rebuilt story is its publication date
+        for path in sorted(MEANTIME.glob("*/*.xml")):
+            yield str(path), None, rebuild(path)[0]
+    elif name == "bbc":  # as shipped: no publication date (copydesk infers one where the copy allows)
+        for section in BBC_SECTIONS:
+            for path in sorted(section.glob("*.txt")):
+                yield str(path), None, path.read_bytes().decode("cp1252")
+    elif name == "bbc-2005-12-31":  # every story given the corpus's last day: relative dates resolved
+        for path, _, text in _corpus("bbc"):
+            yield path, "2005-12-31", text
+    elif name == "polnear-dev":  # the file name holds the publication date
+        for path in sorted(POLNEAR_DEV.glob("*.txt")):
+            yield str(path), path.name.split("_")[1], path.read_text(encoding="utf-8")
+
+
+def false_alarms(corpora: list[str], findings_file: str) -> None:
+    """Weekday-mismatch, future-date and date-conflict per 1,000 words on each corpus; every one
+    of them written to ``findings_file`` (one JSON line with its context and an empty verdict)."""
+    import json
+
+    from copydesk.config import load_config
+    from copydesk.document import SourceText
+    from copydesk.engine import Engine, plan
+    from copydesk.plugins import load_registry
+
+    registry, config = load_registry(), load_config()
+    (active,) = plan(registry, config, ["dates"])
+    engine = Engine(registry, config, [])
+    print(f"\n{', '.join(ALARMS)} per 1,000 words (findings listed in {findings_file}):")
+    with open(findings_file, "w", encoding="utf-8") as listing:
+        total_words = total_found = 0
+        for corpus in corpora:
+            words = found = 0
+            for path, published, text in _corpus(corpus):
+                engine.published = published
+                for document in engine.read(SourceText(path, text), registry.readers["text"]):
+                    if hasattr(document, "fatal"):
+                        continue
+                    words += sum(len(block.words) for block in document.blocks)
+                    for finding in active.check.function(document, active.context(document)):
+                        if finding.rule not in ALARMS:
+                            continue
+                        found += 1
+                        start = finding.location.offset
+                        listing.write(json.dumps({
+                            "corpus": corpus, "path": path, "rule": finding.rule,
+                            "published": str(document.publication.date), "text": finding.location.text,
+                            "message": finding.message,
+                            "context": text[max(0, start - 200):start + 200], "verdict": ""},
+                            ensure_ascii=False) + "\n")
+            print(f"  {corpus:>15}: {found} in {words:,} words = {found / words * 1000:.4f}")
+            if corpus != "bbc-2005-12-31":  # the same copy again, with an assumed date
+                total_words += words
+                total_found += found
+        print(f"  {'together':>15}: {total_found} in {total_words:,} words = "
+              f"{total_found / total_words * 1000:.4f} (bbc-2005-12-31 not counted)")
+
+
 def main() -> int:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {0})  # a one-core figure
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--errors", action="store_true", help="list every extraction and resolution error")
+    parser.add_argument("--corpora", default="meantime,bbc,bbc-2005-12-31,polnear-dev",
+                        help="where to count false alarms (polnear-dev is held out: measure, do not tune)")
+    parser.add_argument("--findings", default="dates-alarms.jsonl", metavar="FILE",
+                        help="where to list the weekday-mismatch, future-date and date-conflict findings")
     args = parser.parse_args()
     if not MEANTIME.exists():
         print(f"MEANTIME not found at {MEANTIME}; set COPYDESK_SHARED", file=sys.stderr)
         return 2
     report(score(), args.errors)
     bbc_speed_and_findings()
+    false_alarms(args.corpora.split(","), args.findings)
     return 0
 
 

@@ -26,10 +26,17 @@ def _names(value: str) -> list[str]:
 def _date(value: str) -> str:
     import datetime as dt
 
+    from copydesk.dates import EARLIEST_PUBLICATION, LATEST_PUBLICATION, plausible_publication
+
     try:
-        return dt.date.fromisoformat(value).isoformat()
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {value!r}") from None
+    if not plausible_publication(day):
+        raise argparse.ArgumentTypeError(
+            f"{value} cannot be a publication date: expected one from {EARLIEST_PUBLICATION} "
+            f"to {LATEST_PUBLICATION}, not the Unix epoch")
+    return day.isoformat()
 
 
 def _rule_options(command: argparse.ArgumentParser, rules_help: str, fail_on: str) -> None:

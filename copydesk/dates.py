@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import MAXYEAR, MINYEAR, date, datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
@@ -124,6 +124,8 @@ class DateMention:
     @property
     def valid(self) -> bool:
         """False for a day the calendar does not have: Feb. 30, April 31, month 13."""
+        if self.year is not None and not MINYEAR <= self.year <= MAXYEAR:
+            return False  # "0000-01-01": no calendar has a year 0
         if self.month is None:
             return not self.readings or any(_exists(self.year, m, d) for m, d in self.readings)
         if not 1 <= self.month <= 12:
@@ -143,10 +145,15 @@ class DateMention:
         return self.kind in ("date", "month") and self.year is None
 
 
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def _exists(year: int | None, month: int, day: int) -> bool:
     if not 1 <= month <= 12:
         return False
-    return 1 <= day <= calendar.monthrange(year if year is not None else 2000, month)[1]
+    if month == 2 and day == 29:
+        return year is None or calendar.isleap(year)
+    return 1 <= day <= _MONTH_DAYS[month - 1]
 
 
 def _full_year(text: str) -> int:
@@ -293,15 +300,18 @@ def tense(sentence: str, start: int, end: int, reach: int = 8) -> Tense:
     Monday" is future). Resolution reads unmarked copy as past, as news copy
     mostly is.
     """
-    before = _WORD.findall(sentence, max(0, start - 10 * reach), start)[-reach:]
+    # One word more before than ``reach``: "is reshuffled next month" is no past tense.
+    before = _WORD.findall(sentence, max(0, start - 10 * (reach + 1)), start)[-(reach + 1):]
     after = _WORD.findall(sentence, end, end + 10 * reach)[:reach]
     words = [word.lower() for word in (*before, *after)]
     middle = len(before)
     for distance in range(reach):
         for index in (middle - 1 - distance, middle + distance):
-            if not 0 <= index < len(words):
+            if not 0 <= index < len(words) or index < middle - reach:
                 continue
             word = words[index]
+            if word == "set" and (index + 1 == len(words) or words[index + 1] not in ("for", "to")):
+                continue  # "set on Aug. 6" is a past; "set for", "set to" look ahead
             if word in _FUTURE:
                 return "future"
             if word in _PAST or (word.endswith("ed") and len(word) > 4 and word not in _NOT_PAST
@@ -327,6 +337,8 @@ class Resolved:
     last: date
     # True when the year came from the publication date rather than the copy.
     year_assumed: bool = False
+    # Why that year, when it was assumed: "the coming one, 56 days after publication".
+    reason: str = ""
 
 
 def _day(day: date) -> Resolved:
@@ -368,7 +380,7 @@ def resolve(mention: DateMention, published: date | None, direction: Tense = "un
             return _day(date(mention.year, mention.month, mention.day))
         if published is None:
             return None
-        return _nearest_day(mention.month, mention.day, published, direction)
+        return _nearest_day(mention.month, mention.day, published, direction, mention.weekday)
     if kind == "year":
         return _year(mention.year)
     if kind == "month":
@@ -398,19 +410,50 @@ def resolve(mention: DateMention, published: date | None, direction: Tense = "un
     return None  # decades are too coarse to check
 
 
-def _nearest_day(month: int, day: int, published: date, direction: Tense) -> Resolved:
-    """A day given without its year: the last one on or before publication in past-tense
-    copy, the next one in future-tense copy, else the one nearest publication."""
-    candidates = [date(year, month, day) for year in range(published.year - 1, published.year + 2)
-                  if _exists(year, month, day)]
-    if direction == "past":
-        candidates = [c for c in candidates if c <= published] or candidates
-    elif direction == "future":
-        candidates = [c for c in candidates if c >= published] or candidates
-    if not candidates:  # Feb. 29 far from a leap year
-        candidates = [date(published.year - published.year % 4, month, day)]
-    nearest = min(candidates, key=lambda candidate: abs(candidate - published))
-    return Resolved(nearest.isoformat(), nearest, nearest, year_assumed=True)
+# How far after publication a day written without its year is still read as the coming
+# one, whatever the verb: news copy names the next few months' days ("payable Dec. 7",
+# "the rights expire March 4", "rescheduled to May 11") far more often than the same day
+# ten months back. Past that, the day is the latest one before publication.
+COMING_DAYS = 92
+
+
+def _nearest_day(month: int, day: int, published: date, direction: Tense,
+                 weekday: int | None = None) -> Resolved:
+    """A day given without its year: the one a stated weekday fits within a year of
+    publication; else the coming one when it is at most :data:`COMING_DAYS` ahead (any
+    day ahead in future-tense copy), else the latest one before publication."""
+    candidates = day_candidates(month, day, published)
+    if not candidates:  # Feb. 29 with no leap year within one of publication (1900, 2100)
+        leap = next(year for year in range(published.year, 0, -1) if calendar.isleap(year))
+        last = date(leap, month, day)
+        return Resolved(last.isoformat(), last, last, year_assumed=True, reason="the last leap year")
+    ahead = [c for c in candidates if c > published]
+    behind = [c for c in candidates if c <= published]
+    if ahead and (ahead[0] - published).days <= COMING_DAYS:
+        chosen = ahead[0]
+        reason = f"the coming one, {_days(chosen - published)} after publication"
+    elif ahead and direction == "future":
+        chosen = ahead[0]
+        reason = "the next one after publication: the copy looks ahead"
+    else:
+        chosen = behind[-1] if behind else ahead[0]
+        reason = "the latest one before publication" if behind else "the next one after publication"
+    if weekday is not None and chosen.weekday() != weekday:
+        fitting = [c for c in candidates if c.weekday() == weekday]
+        if fitting:  # the weekday says which year: "Monday, May 11" written in March 2020 is 2020's
+            chosen = min(fitting, key=lambda c: abs(c - published))
+            reason = f"the one that falls on a {WEEKDAYS[weekday]}"
+    return Resolved(chosen.isoformat(), chosen, chosen, year_assumed=True, reason=reason)
+
+
+def _days(span: timedelta) -> str:
+    return f"{span.days} day{'' if span.days == 1 else 's'}"
+
+
+def day_candidates(month: int, day: int, published: date) -> list[date]:
+    """The days ``month``/``day`` names within a year either side of publication."""
+    return [date(year, month, day) for year in range(published.year - 1, published.year + 2)
+            if _exists(year, month, day) and abs((date(year, month, day) - published).days) < 366]
 
 
 def _month_without_year(mention: DateMention, published: date, direction: Tense) -> Resolved:
@@ -458,6 +501,20 @@ class Publication:
     # False when inferred from a caption or a dated anchor: the story is no
     # older than that, but may be days newer.
     exact: bool = True
+    # A metadata value set aside as a "no date" placeholder ("0001-01-01T00:00:00Z").
+    placeholder: str | None = None
+
+
+# Publication dates copydesk reasons about: from the first newspapers to well past any archive.
+# A CMS writes its "no date" as the smallest date it can store, or the Unix epoch.
+EARLIEST_PUBLICATION = date(1600, 1, 1)
+LATEST_PUBLICATION = date(2999, 12, 31)
+_UNIX_EPOCH = date(1970, 1, 1)
+
+
+def plausible_publication(day: date) -> bool:
+    """Whether ``day`` can be a story's publication date rather than a placeholder for none."""
+    return EARLIEST_PUBLICATION <= day <= LATEST_PUBLICATION and day != _UNIX_EPOCH
 
 
 _ISO_PREFIX = re.compile(r"\s*(\d{4})-(\d\d)-(\d\d)")
@@ -486,30 +543,44 @@ def publication(document: Document) -> Publication:
 
     Inferred, in order: a dateline or a line near the top that holds a full
     date, then the latest full date in a caption (file photos excepted), then
-    the latest full date stated with its weekday in the copy.
+    the latest full date stated with its weekday in the copy. A metadata date
+    no story can have (0001-01-01, the Unix epoch) is a CMS's "no date": it is
+    set aside, kept as ``placeholder``, and the date inferred as if it were absent.
     """
     metadata = document.metadata
+    placeholder = None
     if metadata.published is not None:
         found = parse_date(metadata.published)
-        if found is not None:
+        if found is not None and plausible_publication(found):
             return Publication(found, metadata.published_source or "metadata")
+        if found is not None:
+            placeholder = str(metadata.published)
+    inferred = _inferred_publication(document)
+    if placeholder is not None:
+        return replace(inferred, placeholder=placeholder)
+    return inferred
+
+
+def _inferred_publication(document: Document) -> Publication:
+    metadata = document.metadata
     if metadata.dateline:
         found = parse_date(metadata.dateline)
-        if found is not None:
+        if found is not None and plausible_publication(found):
             return Publication(found, "dateline")
     for block in document.blocks[:4]:
         if block.kind in ("dateline", "byline", "subhead", "paragraph", "standfirst"):
             mentions = block.dates
             if len(mentions) == 1 and len(mentions[0].text) >= len(block.text.strip()) - 12:
                 found = _full_date(mentions[0])
-                if found is not None:
+                if found is not None and plausible_publication(found):
                     return Publication(found, "date line")
     captions = [day for block in document.blocks_of("caption") if not _FILE_PHOTO.match(block.text)
-                for day in map(_full_date, block.dates) if day is not None]
+                for day in map(_full_date, block.dates) if day is not None and plausible_publication(day)]
     if captions:
         return Publication(max(captions), "latest caption date", exact=False)
     anchors = [day for block in document.body for mention in block.dates
-               if mention.weekday is not None and (day := _full_date(mention)) is not None]
+               if mention.weekday is not None and (day := _full_date(mention)) is not None
+               and plausible_publication(day)]
     if anchors:
         return Publication(max(anchors), "latest weekday-and-date anchor", exact=False)
     return Publication(None, "unknown", exact=False)

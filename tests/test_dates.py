@@ -93,8 +93,32 @@ def test_relative_dates_follow_news_convention():
     assert resolved("last October", date(2025, 3, 1)) == "2024-10"
     assert resolved("October last year", friday) == "2023-10"
     assert resolved("Oct. 7", friday, "the war that began Oct. 7") == "2024-10-07"
-    assert resolved("Dec. 3", friday, "The deal was signed on Dec. 3") == "2023-12-03"
     assert resolved("Dec. 3", friday, "The deal will be signed on Dec. 3") == "2024-12-03"
+    assert resolved("Sept. 3", friday, "The deal was signed on Sept. 3") == "2024-09-03"
+
+
+def test_a_day_without_its_year_in_the_next_months_is_the_coming_one_whatever_the_verb():
+    november = date(2024, 11, 22)
+    # Past-tense reporting of what lies ahead: the dates are this winter's, not last winter's.
+    assert resolved("Jan. 8", november, "The trust said the coupon was payable Jan. 8") == "2025-01-08"
+    assert resolved("Feb. 14", november, "Officials said the permits expire Feb. 14") == "2025-02-14"
+    assert resolved("Dec. 3", november, "The deal was signed on Dec. 3") == "2024-12-03"
+    # "set" is no future here: the record stands from this August.
+    assert resolved("Aug. 2", november, "She broke the mark set on Aug. 2 by her sister") == "2024-08-02"
+    # Further ahead, the day is last year's unless the copy looks ahead.
+    assert resolved("April 30", november, "The plant closed on April 30") == "2024-04-30"
+    assert resolved("Sept. 1", november, "The school reported its figures on Sept. 1") == "2024-09-01"
+    assert resolved("July 1", november, "The tax will rise on July 1") == "2025-07-01"
+    # Feb. 29 in a story of 1901: no leap year within one of it (1900 was none).
+    assert resolved("Feb. 29", date(1901, 3, 1), "The bank opened on Feb. 29") == "1896-02-29"
+
+
+def test_a_stated_weekday_chooses_the_year_within_one_of_publication():
+    march = date(2026, 3, 10)
+    sentence = "The society said it moved its spring fair to Saturday, May 9"
+    assert resolved("Saturday, May 9", march, sentence) == "2026-05-09"
+    # Friday, May 9 is last year's: the weekday says so even in a story of March.
+    assert resolved("Friday, May 9", march, "The fair was held on Friday, May 9") == "2025-05-09"
 
 
 # -- Seeds ---------------------------------------------------------------------------
@@ -144,11 +168,101 @@ def test_weekday_mismatch_names_the_right_day(cli, tmp_path):
     assert found[0]["message"] == "Nov. 21, 2024 was a Thursday, not a Friday."
 
 
-def test_weekday_mismatch_takes_a_missing_year_from_publication(cli, tmp_path):
+def test_weekday_mismatch_without_a_year_only_when_no_year_near_publication_fits(cli, tmp_path):
+    # Within a year of Nov. 25, 2024, Nov. 26 is a Sunday (2023) or a Tuesday (2024): never a Monday.
     path = story(tmp_path, "Polls open on Monday, Nov. 26, and close on Tuesday, Nov. 26.\n")
     found = findings(cli, path)
     assert by_rule(found, "weekday-mismatch") == [("Monday, Nov. 26", ["Tuesday, Nov. 26"])]
-    assert "year is the publication's" in found[0]["message"]
+    message = found[0]["message"]
+    assert message.startswith("November 26 is a Sunday in 2023 and a Tuesday in 2024, ")
+    assert "never a Monday within a year of publication" in message
+    assert "taking 2024 (the coming one, 1 day after publication), it is a Tuesday" in message
+    assert found[0]["fixable"] is False
+
+
+def test_a_weekday_right_for_the_coming_year_is_no_mismatch(cli, tmp_path):
+    # Written in March 2026 in the past tense, about a fair that is still to come: May 9, 2026
+    # is a Saturday, so the date is right, though May 9, 2025 was a Friday.
+    path = story(tmp_path, "The society said on Tuesday that it had moved its spring fair to "
+                           "Saturday, May 9, because of the rain.\n", published="2026-03-10")
+    assert by_rule(findings(cli, path), "weekday-mismatch") == []
+    # And a weekday right only for last year's day, in a story looking back, is right too.
+    path = story(tmp_path, "Last spring's fair, held on Friday, May 9, drew 4,000 visitors.\n",
+                 published="2026-03-10")
+    assert by_rule(findings(cli, path), "weekday-mismatch") == []
+
+
+@pytest.mark.parametrize("rule, body", [
+    # Days ahead in past-tense sentences are the coming ones, not future dates.
+    ("future-date", "The trust said the coupon was payable Jan. 8. Officials said the permits "
+                    "expire Feb. 14. The council announced the vote was moved to Dec. 12.\n"),
+    # A forward date after a passive or a preposition names a plan.
+    ("future-date", "The index is reshuffled next month. The bill is debated next Monday. "
+                    "He was picked for next year's tour.\n"),
+    # A past and a planned date of the same month are two events.
+    ("date-conflict", "The levy was introduced last October for small firms.\n\n"
+                      "The levy for small firms rises again in October 2025.\n"),
+])
+def test_right_dates_raise_no_alarm(cli, tmp_path, rule, body):
+    assert by_rule(findings(cli, story(tmp_path, body)), rule) == []
+
+
+def test_a_table_of_numeric_dates_is_one_finding(cli, tmp_path):
+    path = story(tmp_path, "Trading days: 04/09/87 03/09/87 02/09/87 01/09/87.\n", published=None)
+    (finding,) = [f for f in findings(cli, path) if f["rule"] == "ambiguous-date"]
+    assert finding["text"] == "04/09/87" and "3 other dates written the same way" in finding["message"]
+    assert [r["text"] for r in finding["related"]] == ["03/09/87", "02/09/87", "01/09/87"]
+
+
+def test_a_table_whose_order_the_story_settles_is_no_finding(cli, tmp_path):
+    # Month first would put three of the days after publication (March 20, 1987).
+    path = story(tmp_path, "Trading days: 04/03/87 03/03/87 05/03/87.\n", published="1987-03-20")
+    assert by_rule(findings(cli, path), "ambiguous-date") == []
+    # A 17 in another cell can only be a day: the table is day first.
+    path = story(tmp_path, "Trading days: 04/09/87 17/09/87 03/09/87.\n", published=None)
+    assert by_rule(findings(cli, path), "ambiguous-date") == []
+
+
+def test_relative_dates_in_a_quotation_are_not_counted_from_publication(cli, tmp_path):
+    path = story(tmp_path, "\u201cEverything we built was stolen tomorrow,\u201d the poet read. "
+                           '"They came back yesterday, as always," she said.\n')
+    found = findings(cli, path)
+    assert by_rule(found, "future-date") == []
+    # Outside the quotation the same slip is still caught.
+    path = story(tmp_path, "The bill was passed tomorrow, the clerk said.\n")
+    assert [f["text"] for f in findings(cli, path) if f["rule"] == "future-date"] == ["tomorrow"]
+
+
+# -- Input no calendar has (issue 17, item 12) --------------------------------------------
+
+def test_year_zero_in_copy_is_an_impossible_date_not_a_crash(cli, tmp_path):
+    path = story(tmp_path, "The register starts at 0000-01-01 and at 1/1/0000, the clerk said.\n")
+    found = findings(cli, path)
+    assert [(f["rule"], f["text"]) for f in found if f["rule"] != "date-style"] == [
+        ("impossible-date", "0000-01-01"), ("impossible-date", "1/1/0000")]
+    assert "the calendar has no year 0" in found[0]["message"]
+
+
+@pytest.mark.parametrize("placeholder", ["0001-01-01T00:00:00Z", "1970-01-01T00:00:00Z", "9999-12-31"])
+def test_a_placeholder_publication_date_is_no_date(cli, tmp_path, placeholder):
+    path = tmp_path / "story.md"
+    path.write_text(f"---\ntitle: A story\npublished: {placeholder}\n---\n\n"
+                    "The mayor said on Monday that the vote was last week.\n", encoding="utf-8")
+    result = cli("check", path, "--format", "json", "--fail-on", "never")
+    assert result.code == 0
+    (document,) = json.loads(result.out)["documents"]
+    assert document["published"]["date"] is None
+    (finding,) = document["findings"]
+    assert finding["rule"] == "publication-date-unknown" and "placeholder" in finding["message"]
+
+
+@pytest.mark.parametrize("published", ["9999-12-31", "0001-01-01", "1970-01-01"])
+def test_published_option_out_of_range_is_a_usage_error(cli, capsys, tmp_path, published):
+    path = story(tmp_path, "The vote was held on Monday.\n", published=None)
+    with pytest.raises(SystemExit) as stopped:
+        cli("check", path, "--published", published, "--fail-on", "never")
+    assert stopped.value.code == 2
+    assert "cannot be a publication date" in capsys.readouterr().err
 
 
 def test_impossible_dates(cli, tmp_path):
@@ -290,3 +404,14 @@ def test_meantime_extraction_and_resolution_accuracy():
     assert scores.f1("calendar DATE") >= 0.9
     assert scores.value_accuracy("calendar DATE") >= 0.9
     assert scores.publication_right >= 110
+
+
+
+def test_a_story_of_many_dates_lists_a_few_examples_with_each_finding(cli, tmp_path):
+    # Before, each departing date listed every date of the other order: output grew with the square.
+    lines = [f"Filed on Oct. {day}, 2024." for day in range(1, 29)] + \
+            [f"Heard on {day} November 2024." for day in range(1, 6)]
+    path = story(tmp_path, "\n\n".join(lines) + "\n", rules="checks:\n  dates:\n    house_style: none\n")
+    mixed = [f for f in findings(cli, path) if f["rule"] == "mixed-date-format"]
+    assert len(mixed) == 5 and all("(28 times)" in f["message"] for f in mixed)
+    assert all(len(f["related"]) == 3 for f in mixed)

@@ -202,7 +202,66 @@ def test_duplicate_articles_across_formats_identical_and_near(cli, tmp_path):
     messages = {doc.rsplit("/", 1)[1]: f["message"] for doc, f in findings_of(data)}
     assert set(messages) == {"b.md", "c.jsonl#1"}
     assert messages["b.md"].startswith("This story is identical to ")
-    assert messages["c.jsonl#1"].startswith("This story is nearly the same as (")
+    assert messages["c.jsonl#1"].startswith("This story is nearly the same as ")
+    assert "% of the 3-word sequences in the two stories are in both" in messages["c.jsonl#1"]
+
+
+_RESENT = ("The harbour board said on Thursday that the ferry to the islands would run twice a day "
+           "from next month, after a winter in which storms cancelled one sailing in three. "
+           "Its chairman, who took office in the spring, told councillors that the new timetable "
+           "had been agreed with the crew's union and would cost nothing extra. "
+           "Islanders have campaigned for a second daily crossing since the old pier was rebuilt, "
+           "saying that patients, pupils and traders could not rely on a single boat. "
+           "The board's own figures show that passenger numbers rose by a fifth last year even "
+           "though fewer crossings sailed, and freight bookings are at their highest for a decade. "
+           "A spokesman for the union said the crew welcomed the change but wanted more staff on "
+           "the busiest days of the summer season. ")
+
+
+def test_a_corrected_resend_with_curly_quotes_is_found_with_its_exact_similarity(cli, tmp_path):
+    from copydesk.checks.duplicate_article import shingle_hashes
+
+    (tmp_path / "first.txt").write_text(f"Ferry to sail twice a day\n\n{_RESENT}\n", encoding="utf-8")
+    # The correction: one word fixed, one clause cut, apostrophes made curly.
+    resent = _RESENT.replace("one sailing in three", "one sailing in four") \
+        .replace(" who took office in the spring,", "").replace("'s", "\u2019s")
+    (tmp_path / "second.txt").write_text(f"Ferry to sail twice a day (corrected)\n\n{resent}\n",
+                                         encoding="utf-8")
+    data = report(cli, tmp_path, select="duplicate-article")
+    ((document, finding),) = findings_of(data)
+    assert document.endswith("second.txt")
+    words = [w.casefold().replace("\u2019", "'") for w in re.findall(r"\w+(?:['\u2019]\w+)*", _RESENT)]
+    edited = [w.casefold().replace("\u2019", "'") for w in re.findall(r"\w+(?:['\u2019]\w+)*", resent)]
+    first, second = set(shingle_hashes(words)), set(shingle_hashes(edited))
+    exact = len(first & second) / len(first | second)
+    assert 0.8 < exact < 0.9
+    assert f"{int(exact * 100)}% of the 3-word sequences" in finding["message"]
+
+
+def test_a_pair_below_the_threshold_is_not_merged_though_the_index_proposes_it(cli, tmp_path):
+    # Half the story rewritten: similar enough for the LSH index to propose now and then,
+    # never enough for the exact similarity to reach 0.8.
+    sentences = _RESENT.split(". ")
+    rewritten = ". ".join(s if i % 2 else " ".join(reversed(s.split())) for i, s in enumerate(sentences))
+    (tmp_path / "a.txt").write_text(f"Ferry\n\n{_RESENT}\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(f"Ferry again\n\n{rewritten}\n", encoding="utf-8")
+    (tmp_path / "copydesk.yaml").write_text(
+        "checks:\n  duplicate-article:\n    threshold: 0.8\n    recall: 0.999999\n", encoding="utf-8")
+    assert findings_of(report(cli, tmp_path, select="duplicate-article")) == []
+
+
+def test_bands_and_rows_compare_a_pair_at_the_threshold_with_the_asked_probability():
+    from copydesk.checks.duplicate_article import bands_and_rows
+
+    for threshold in (0.5, 0.7, 0.8, 0.9):
+        for num_perm in (64, 128, 256):
+            bands, rows = bands_and_rows(threshold, num_perm, 0.99)
+            assert bands * rows <= num_perm
+            assert 1 - (1 - threshold ** rows) ** bands >= 0.99
+            # One row more per band would fall short: the fewest pairs below the threshold.
+            fewer = num_perm // (rows + 1)
+            assert 1 - (1 - threshold ** (rows + 1)) ** fewer < 0.99
+    assert bands_and_rows(0.8, 64, 0.99) == (12, 5)
 
 
 def _normalised_text_digest(path) -> str:
@@ -233,3 +292,23 @@ def test_bbc_every_exact_duplicate_pair_is_found(cli):
     # At most one false alarm per 1,000 stories; the one finding is a stray "." line.
     assert len(in_document) <= 2
     assert [f["text"] for _, f in in_document] == ["."]
+
+
+def test_a_summary_cached_without_its_shingles_is_compared_by_its_minhash_estimate():
+    from dataclasses import replace
+
+    from copydesk.checks.duplicate_article import (ArticleSummary, _permutations, shingle_hashes, signature,
+                                                   similarity)
+    from copydesk.findings import Location
+
+    def summary(words, digest):
+        shingles = shingle_hashes(words)
+        return ArticleSummary(digest, None, Location("s.txt", 0, 0, 1, 1, 1, 1), digest,
+                              signature(shingles, _permutations(64)).astype("<u4").tobytes(),
+                              shingles.astype("<u4").tobytes())
+
+    words = _RESENT.lower().split()
+    a, b = summary(words, "a"), summary(words[:-12], "b")
+    exact = similarity(a, b)
+    estimated = similarity(replace(a, shingles=None), b)
+    assert exact != estimated and abs(exact - estimated) < 0.15
