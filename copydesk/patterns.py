@@ -11,7 +11,7 @@ when the rules are loaded, naming the file and the key.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -21,12 +21,47 @@ _GROUP_REFERENCE = re.compile(r"\\(?:(\d+)|g<(\w+)>)")
 
 
 @lru_cache(maxsize=512)
-def compile_pattern(pattern: str, ignore_case: bool = False) -> Any:
+def compile_pattern(pattern: str, ignore_case: bool = False) -> Pattern:
     """The compiled RE2 pattern (re2.error when it cannot be compiled)."""
     options = re2.Options()
     options.log_errors = False  # a bad pattern is reported once, as a rules-file error, not logged by RE2
     options.case_sensitive = not ignore_case
-    return re2.compile(pattern, options)
+    return Pattern(re2.compile(pattern, options))
+
+
+# RE2 reads UTF-8, which has no lone surrogates; a JSON story can hold one ("\udfff"). U+FFFD
+# stands in for it, one character for one, so every position a match gives stays right.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _encodable(text: str) -> str:
+    return _LONE_SURROGATE.sub("\ufffd", text) if _LONE_SURROGATE.search(text) else text
+
+
+class Pattern:
+    """An RE2 pattern that matches any Python string, lone surrogates included."""
+
+    __slots__ = ("regexp",)
+
+    def __init__(self, regexp: Any) -> None:
+        self.regexp = regexp
+
+    @property
+    def groups(self) -> int:
+        return self.regexp.groups
+
+    @property
+    def groupindex(self) -> Mapping[str, int]:
+        return self.regexp.groupindex
+
+    def match(self, text: str) -> Any:
+        return self.regexp.match(_encodable(text))
+
+    def fullmatch(self, text: str) -> Any:
+        return self.regexp.fullmatch(_encodable(text))
+
+    def finditer(self, text: str) -> Iterator[Any]:
+        return self.regexp.finditer(_encodable(text))
 
 
 def pattern_problem(pattern: str, replacement: str | None = None) -> str | None:

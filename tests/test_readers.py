@@ -149,6 +149,18 @@ def test_html_text_spans_tags_and_entities_with_exact_offsets():
     assert source.text[apostrophe:apostrophe + 5] == "&#39;"
 
 
+def test_html_entities_without_a_semicolon_keep_the_next_letters_in_place(tmp_path):
+    # Legacy entities may lack their ";" and run into the next word; unknown ones stay as written.
+    page = tmp_path / "entities.html"
+    page.write_text('<figure><img src="a.jpg" alt="The cit&nbspy &ampx museum">'
+                    "<figcaption>Dusk &Thursday, Nov. 22 &copy2024</figcaption></figure>\n"
+                    "<p>Fish &ampchips and &notit cost &#169 money.</p>\n", encoding="utf-8")
+    (document,) = read(page)
+    assert [block.text for block in document.blocks] == [
+        "The cit\xa0y &x museum", "Dusk &Thursday, Nov. 22 ©2024", "Fish &chips and ¬it cost © money."]
+    assert_maps_exactly(document, decoded=frozenset("\xa0&©¬"))
+
+
 def test_json_export_fields_escapes_and_positions():
     first, second = read(FIXTURES / "export.json")
     assert first.id.endswith("export.json#1") and second.id.endswith("export.json#2")

@@ -94,3 +94,12 @@ def test_a_caption_that_describes_a_picture_keeps_its_credit(cli, tmp_path):
 def test_copy_that_merely_mentions_pictures_or_reading_is_not_residue(cli, tmp_path, copy):
     assert residue_findings(cli, story(tmp_path, f"{SENTENCE} {copy}")) == []
     assert residue_findings(cli, story(tmp_path, copy)) == []
+
+
+def test_residue_patterns_read_a_story_with_a_lone_surrogate(cli, tmp_path):
+    # RE2 reads UTF-8, which has no lone surrogates; a JSON escape can put one in a story.
+    export = tmp_path / "export.jsonl"
+    export.write_text('{"headline": "Ferry strike ends", "body": "The ferries sail again \\udfff today.\\n\\n'
+                      'Featured image via Harbour Trust"}\n', encoding="utf-8")
+    found = json_findings(cli, export, select="duplicates")
+    assert [(f["rule"], f["text"]) for f in found] == [("scrape-residue", "Featured image via Harbour Trust")]

@@ -92,6 +92,7 @@ class HtmlContent:
 class _Extractor(HTMLParser):
     def __init__(self, text: str) -> None:
         super().__init__(convert_charrefs=False)
+        self._text = text
         # html.parser counts lines by "\n" only, so positions are converted the same way.
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         self._open: list[_OpenBlock] = []
@@ -196,19 +197,30 @@ class _Extractor(HTMLParser):
             self._open[-1].pieces.append((data, self._offset()))
 
     def handle_entityref(self, name: str) -> None:
-        self._reference(f"&{name};")
+        self._reference(f"&{name}")
 
     def handle_charref(self, name: str) -> None:
-        self._reference(f"&#{name};")
+        self._reference(f"&#{name}")
 
     def _reference(self, reference: str) -> None:
         if self._skip:
             return
+        start = self._offset()
+        # The reference as written: html.parser leaves out its ";", and a legacy entity may have
+        # none and run into the next word ("&nbspy" is a no-break space, then "y"). What
+        # html.unescape leaves as it was written ("y", or all of an unknown "&Thursday") keeps
+        # its own place in the file; only the decoded characters sit on the reference's "&".
+        if self._text.startswith(";", start + len(reference)):
+            reference += ";"
         decoded = html.unescape(reference)
+        kept = _common_suffix_length(reference, decoded)
+        pieces = [(piece, offset) for piece, offset in ((decoded[:len(decoded) - kept], start),
+                                                        (decoded[len(decoded) - kept:],
+                                                         start + len(reference) - kept)) if piece]
         if self._in_title:
             self._title.append(decoded)
         elif self._open or self._starts_loose_text(decoded):
-            self._open[-1].pieces.append((decoded, self._offset()))
+            self._open[-1].pieces.extend(pieces)
 
     def parse_marked_section(self, i: int, report: int = 1) -> int:
         # "<![CDATA[" and "<![if …]>" are sections; "<![alt](x.png)" pasted from Markdown is
@@ -289,12 +301,23 @@ class _Extractor(HTMLParser):
         self.blocks.append(_Found(block.kind, stripped, offsets, block.in_article, True))
 
 
+def _common_suffix_length(first: str, second: str) -> int:
+    length = 0
+    while length < min(len(first), len(second)) and first[-1 - length] == second[-1 - length]:
+        length += 1
+    return length
+
+
 def _unescape(raw: str, start: int) -> tuple[str, OffsetMap]:
     """Decode character references in an attribute value, mapping back to ``start`` + raw position."""
     parts, pieces, position, last = [], [], 0, 0
     for reference in _REFERENCE.finditer(raw):
+        written = reference.group()
+        decoded = html.unescape(written)
+        kept = _common_suffix_length(written, decoded)  # as in _Extractor._reference
         for chunk, offset in ((raw[last:reference.start()], last),
-                              (html.unescape(reference.group()), reference.start())):
+                              (decoded[:len(decoded) - kept], reference.start()),
+                              (decoded[len(decoded) - kept:], reference.end() - kept)):
             parts.append(chunk)
             pieces.append((position, start + offset))
             position += len(chunk)
