@@ -105,7 +105,7 @@ def test_reporting_expressions_attribute_a_claim(cli, tmp_path, sentence):
     "Violence has soared to new heights.",
     "It is the highest rate anywhere in the country.",
     "The militia committed war crimes in the village.",
-    "The government is preparing to raise taxes.",
+    "Rents in the capital will double by 2030.",
 ])
 def test_claims_without_attribution_are_reported(cli, tmp_path, sentence):
     assert claims(cli, tmp_path, "The mayor opened the bridge on Monday.", sentence) == [sentence]
@@ -238,12 +238,22 @@ def test_named_experts_are_not_vague(cli, tmp_path):
 
 
 def test_a_newsroom_adds_its_own_reporting_verb(cli, tmp_path):
-    sentence = "The committee opined that 40 people had been wrongly detained."
-    path = story(tmp_path, "The committee met on Monday.", sentence)
-    assert texts(findings(cli, path, select="unattributed-claim"), "unattributed-claim") == [sentence]
+    path = story(tmp_path, "The committee met on Monday.", "The committee opined that the detentions were wrong.")
+
+    def attributions():
+        result = cli("check", path, "--select", "attribution", "--format", "json", "--fail-on", "never")
+        return json.loads(result.out)["documents"][0]["summaries"]["attribution"]["attributions"]
+
+    assert attributions() == 0
     rules = "checks:\n  attribution:\n    reporting_verbs: [say/says/said/saying, opine]\n"
     (tmp_path / "copydesk.yaml").write_text(rules, encoding="utf-8")
-    assert findings(cli, path, select="unattributed-claim") == []
+    assert attributions() == 1
+
+
+def test_the_model_finds_a_verb_of_saying_no_list_has(cli, tmp_path):
+    # "opined" is in no list of the rules; the model reads it as a cue and "The committee" as its source.
+    sentence = "The committee opined that 40 people had been wrongly detained."
+    assert claims(cli, tmp_path, "The committee met on Monday.", sentence) == []
 
 
 def test_positions_point_into_the_markdown_source(cli, tmp_path):

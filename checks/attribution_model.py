@@ -1,0 +1,198 @@
+"""Who said what: a linear-chain CRF tagging the Source, Cue and Content of attributions.
+
+Trained on PolNeAR (../shared/corpus/polnear-train) by
+``tools/train_attribution_model.py``; the model ships beside this module in
+``models/`` and is loaded once per process, on first use, so a run that never
+needs it (``copydesk --version``, a story with no quotation or claim) never
+imports python-crfsuite.
+
+A sentence is tagged as a sequence of tokens (words and punctuation marks) with
+BIO tags: B-Source, I-Source, B-Cue, I-Cue, B-Content, I-Content, O. What the
+model sees of a token is a list of string features (:func:`features`): the word,
+its shape and suffix, the words around it, whether it is a known cue (the cue
+words learned from the training split, shipped beside the model), whether it
+stands inside a quotation, how far it is from the nearest quotation mark and
+the nearest cue, and where its sentence stands in its paragraph.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+from typing import NamedTuple
+
+MODEL_DIR = Path(__file__).resolve().parent / "models"
+MODEL_PATH = MODEL_DIR / "attribution.crfsuite"
+CUES_PATH = MODEL_DIR / "attribution-cues.json"
+
+ROLES = ("Source", "Cue", "Content")
+TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
+QUOTE_MARKS = frozenset("\"“”‘’«»")
+_OPENERS = frozenset("“‘«")
+_CLOSERS = frozenset("”’»")
+_SHAPE = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+                       "X" * 26 + "x" * 26 + "d" * 10)
+
+
+class Span(NamedTuple):
+    """A tagged span: its role and its [start, end) in the tagged text."""
+
+    role: str
+    start: int
+    end: int
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) of each token of ``text[start:end]``, in ``text``'s positions."""
+    return [match.span() for match in TOKEN.finditer(text, start, len(text) if end is None else end)]
+
+
+def _bucket(distance: int) -> str:
+    return str(distance) if distance < 3 else "3-5" if distance < 6 else "6+"
+
+
+def _shape(word: str) -> str:
+    shape = word.translate(_SHAPE)
+    return re.sub(r"(.)\1+", r"\1\1", shape)[:5]
+
+
+def features(text: str, tokens: list[tuple[int, int]], cues: frozenset[str], *,
+             first_in_paragraph: bool, quote_open: bool) -> list[list[str]]:
+    """The features of each token of one sentence.
+
+    ``quote_open`` says whether a quotation opened earlier in the paragraph is
+    still open when the sentence begins; ``first_in_paragraph`` whether the
+    sentence opens its paragraph (where a continuation quote starts).
+    """
+    words = [text[s:e] for s, e in tokens]
+    lowered = [w.lower() for w in words]
+    n = len(words)
+    is_quote = [w in QUOTE_MARKS or w == "'" and 0 < i < n - 1 and not words[i - 1].isalnum()
+                for i, w in enumerate(words)]
+    is_cue = [w in cues for w in lowered]
+    # Inside a quotation: toggled by straight marks, opened and closed by curly ones.
+    inside = []
+    state = quote_open
+    for w, mark in zip(words, is_quote):
+        if mark:
+            state = w in _OPENERS or (w not in _CLOSERS and not state)
+            inside.append("q" if state else "Q")
+        else:
+            inside.append("1" if state else "0")
+    left_quote = _distances(is_quote, n, 1)
+    right_quote = _distances(is_quote, n, -1)
+    left_cue = _distances(is_cue, n, 1)
+    right_cue = _distances(is_cue, n, -1)
+    position = "first" if first_in_paragraph else "later"
+    found = []
+    for i, (word, low) in enumerate(zip(words, lowered)):
+        token = [
+            "b", "w=" + low, "s3=" + low[-3:], "sh=" + _shape(word), "in=" + inside[i], "pos=" + position,
+            "lq=" + left_quote[i], "rq=" + right_quote[i], "lc=" + left_cue[i], "rc=" + right_cue[i],
+            "w-1=" + (lowered[i - 1] if i else "<s>"), "w+1=" + (lowered[i + 1] if i + 1 < n else "</s>"),
+            "w-2=" + (lowered[i - 2] if i > 1 else "<s>"), "w+2=" + (lowered[i + 2] if i + 2 < n else "</s>"),
+            "sh-1=" + (_shape(words[i - 1]) if i else "<s>"), "sh+1=" + (_shape(words[i + 1]) if i + 1 < n else "</s>"),
+        ]
+        if is_cue[i]:
+            token.append("cue")
+            token.append("cue|in=" + inside[i])
+        if i == 0:
+            token.append("first")
+        if i == n - 1:
+            token.append("last")
+        found.append(token)
+    return found
+
+
+def _distances(marks: list[bool], n: int, step: int) -> list[str]:
+    """How far each token is from the nearest marked token before it (step 1) or after it (step -1)."""
+    found = ["none"] * n
+    last = None
+    for i in (range(n) if step == 1 else range(n - 1, -1, -1)):
+        if last is not None:
+            found[i] = _bucket(abs(i - last))
+        if marks[i]:
+            last = i
+    return found
+
+
+def quote_state(text: str, tokens: list[tuple[int, int]], quote_open: bool) -> bool:
+    """Whether a quotation is open after these tokens, given whether it was open before them."""
+    state = quote_open
+    for start, end in tokens:
+        word = text[start:end]
+        if word in _OPENERS:
+            state = True
+        elif word in _CLOSERS:
+            state = False
+        elif word == "\"":
+            state = not state
+    return state
+
+
+def spans(labels: list[str], tokens: list[tuple[int, int]]) -> list[Span]:
+    """The Source, Cue and Content spans of a tag sequence."""
+    found: list[Span] = []
+    role, start, end = None, 0, 0
+    for label, (token_start, token_end) in zip(labels, tokens):
+        tag, _, label_role = label.partition("-")
+        if tag == "I" and label_role == role:
+            end = token_end
+            continue
+        if role is not None:
+            found.append(Span(role, start, end))
+        role, start, end = (label_role, token_start, token_end) if tag in "BI" and label_role else (None, 0, 0)
+    if role is not None:
+        found.append(Span(role, start, end))
+    return found
+
+
+class Model:
+    """The trained tagger and the cue words it was trained with."""
+
+    def __init__(self, model_path: Path = MODEL_PATH, cues_path: Path = CUES_PATH) -> None:
+        import pycrfsuite  # imported here: only a run that tags a sentence pays for it
+
+        self._tagger = pycrfsuite.Tagger()
+        self._tagger.open(str(model_path))
+        self.cues = _read_cues(cues_path)
+
+    def tag(self, text: str, sentences: list[tuple[int, int]]) -> list[list[Span]]:
+        """The spans of each given sentence ``(start, end)`` of a paragraph's ``text``, in order.
+
+        Sentences may be skipped: the quotation state is followed from the paragraph's start.
+        """
+        found = []
+        tagger, cues = self._tagger, self.cues
+        quote_open, done = False, 0
+        for start, end in sentences:
+            if start > done:
+                quote_open = quote_state(text, tokenize(text, done, start), quote_open)
+            tokens = tokenize(text, start, end)
+            done = end
+            if not tokens:
+                found.append([])
+                continue
+            labels = tagger.tag(features(text, tokens, cues, first_in_paragraph=not text[:start].strip(),
+                                         quote_open=quote_open))
+            found.append(spans(labels, tokens))
+            quote_open = quote_state(text, tokens, quote_open)
+        return found
+
+
+@cache
+def _read_cues(path: Path) -> frozenset[str]:
+    return frozenset(json.loads(path.read_text(encoding="utf-8")))
+
+
+def cue_words() -> frozenset[str]:
+    """The cue words of the shipped model, lower-cased: "said", "according", "told" …"""
+    return _read_cues(CUES_PATH)
+
+
+@cache
+def model() -> Model:
+    """The shipped model, loaded once per process."""
+    return Model()
