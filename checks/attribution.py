@@ -24,7 +24,7 @@ from itertools import accumulate
 from typing import Iterator, Literal
 
 from copydesk.checking import CheckContext, Option, Rule, document_check
-from copydesk.checks.attribution_model import Span, cue_words, model
+from copydesk.checks.attribution_model import Span, model
 from copydesk.document import Block, Document, Sentence
 from copydesk.findings import Finding
 from copydesk.hookspecs import hookimpl
@@ -76,6 +76,10 @@ _DEFINITE = frozenset("the this that these those".split())
 _INTRODUCING = frozenset("such including like named".split())
 _NAME_PARTICLES = frozenset("of the de del da di van von al bin la le and".split())
 _APPOSED_NAME = re.compile(r",\s+(?:[A-Z][\w'’.-]*\s+){1,3}[A-Z][\w'’.-]*(?:,|$)")
+# How near a reporting word the head of an unnamed source must be for the model to be asked about
+# it, in words: (at most this many before the reporting word, at most this many after it).
+# "officials have said", "said a spokeswoman"; "according to a GOP strategist".
+_CUE_REACH = {False: (3, 2), True: (0, 4)}
 # How many characters may stand between a source and its cue for a finding to show both.
 _NEAR_CUE = 40
 # Speaker labels of transcripts ("PENCE:", "MR. TRUMP:"), roundups ("Meghan McCain, Twitter:") and
@@ -205,17 +209,11 @@ class Story:
     # The first and last + 1 sentence index of each paragraph read, in order.
     paragraphs: list[tuple[int, int]] = field(default_factory=list)
 
-    def spans(self, index: int, whole_paragraph: bool = True) -> list[Span]:
-        """The model's spans in sentence ``index``; tagged once, with the rest of its paragraph
-        unless ``whole_paragraph`` is False (a sentence read only for its source)."""
+    def spans(self, index: int) -> list[Span]:
+        """The model's spans in sentence ``index``, tagged on first need: most sentences never are."""
         facts = self.sentences[index]
         if facts.spans is None:
-            first, end = self.paragraphs[facts.paragraph] if whole_paragraph else (index, index + 1)
-            todo = [k for k in range(first, end) if self.sentences[k].spans is None]
-            tagged = model().tag(facts.block.text, [(self.sentences[k].sentence.start, self.sentences[k].sentence.end)
-                                                    for k in todo])
-            for k, found in zip(todo, tagged):
-                self.sentences[k].spans = found
+            facts.spans = model().tag(facts.block.text, [(facts.sentence.start, facts.sentence.end)])[0]
         return facts.spans
 
     def has_speaker(self, paragraph: int) -> bool:
@@ -237,6 +235,10 @@ class Story:
         attribution whose source is in its paragraph ("Data from the survey show … Women composed
         about 25 percent …")."""
         facts = self.sentences[index]
+        first, end = self.paragraphs[facts.paragraph]
+        if model().cues.isdisjoint(_WORD.findall(facts.sentence.text.lower())) and \
+                not any(self.sentences[k].attributions for k in range(first, end)):
+            return False  # no cue word to find and no source in the paragraph to carry it: not worth tagging
         spans = self.spans(index)
         roles = {span.role for span in spans}
         if "Source" in roles and "Cue" in roles:  # a Source alone is often a misread subject
@@ -326,8 +328,8 @@ class Detector:
         self.anonymous_heads = _plurals(tuple(options["anonymous_sources"]))
         self.vague_heads = frozenset(w.lower() for w in options["vague_sources"])
         self.role_heads = _plurals(tuple(options["role_sources"]))
-        heads = sorted(self.anonymous_heads | self.vague_heads | self.role_heads, key=len, reverse=True)
-        self.source_heads = re.compile(rf"\b(?:{'|'.join(heads)})\b")
+        heads = self.anonymous_heads | self.vague_heads | self.role_heads
+        self.all_heads = frozenset(heads)
         self.anonymity = re.compile("|".join(options["anonymity_phrases"]))
         # Matched against the lower-cased text: faster than IGNORECASE over every position.
         patterns = {kind: "|".join(options[f"claim_{kind}"])
@@ -488,25 +490,14 @@ class Detector:
     # -- anonymous and vague sources, from the model ---------------------------------
 
     def unnamed_sources(self, story: Story) -> list[AnonymousSource]:
-        """The model's sources that name nobody, in the sentences that could hold one: an
-        attribution or a cue word, and a word of anonymous_sources, role_sources or vague_sources
-        or an anonymity clause. "Reportedly" and its like, which name nobody at all, come from the rules."""
-        found = []
-        cues = cue_words()
-        for index, facts in enumerate(story.sentences):
-            found.extend(AnonymousSource(facts, "vague", "", attribution.cue) for attribution in facts.attributions
-                         if attribution.kind == "vague" and attribution.source is None)
-            sentence = facts.sentence
-            lowered = facts.block.text[sentence.start:sentence.end].lower()
-            anonymity = self.anonymity.search(lowered)
-            if not (anonymity or self.source_heads.search(lowered)):
-                continue
-            if not (facts.attributions or cues.intersection(_WORD.findall(lowered))):
-                continue
-            spans = story.spans(index, whole_paragraph=False)
+        """The model's sources that name nobody, in the sentences that could hold one (see
+        :meth:`_source_candidates`). "Reportedly" and its like, which name nobody at all, come from the rules."""
+        found = [AnonymousSource(facts, "vague", "", attribution.cue) for facts in story.sentences
+                 for attribution in facts.attributions if attribution.kind == "vague" and attribution.source is None]
+        for index, clause in self._source_candidates(story):
+            facts = story.sentences[index]
+            spans = story.spans(index)
             text = facts.block.text
-            clause = None if anonymity is None else \
-                (sentence.start + anonymity.start(), sentence.start + anonymity.end())
             before = len(found)
             for span in spans:
                 if span.role != "Source":
@@ -515,8 +506,10 @@ class Detector:
                 # Sources of speech, reports and beliefs: not "aides spent Saturday delivering …".
                 if cue is None or not self._reports(text[cue.start:cue.end]):
                     continue
+                if text[span.start:span.end].split(" ", 1)[0].lower() in _DEFINITE and clause is None:
+                    continue  # "the bespectacled, 71-year-old diplomat": one met before
                 start = _subject_start(text, span)
-                kind_head = self._unnamed(text[start:span.end], anonymous=anonymity is not None)
+                kind_head = self._unnamed(text[start:span.end], anonymous=clause is not None)
                 if kind_head is not None:
                     found.append(AnonymousSource(facts, *kind_head, (min(start, cue.start), max(span.end, cue.end)),
                                                  clause))
@@ -525,6 +518,33 @@ class Detector:
                 found.extend(AnonymousSource(facts, "anonymous", attribution.head, attribution.span, clause)
                              for attribution in facts.attributions if attribution.source is not None)
         return found
+
+    def _source_candidates(self, story: Story) -> Iterator[tuple[int, tuple[int, int] | None]]:
+        """The sentences worth tagging for an unnamed source, with their anonymity clause: a word of
+        anonymous_sources, role_sources or vague_sources next to a reporting word (_CUE_REACH:
+        "officials said", "according to a GOP strategist") or inside the source the rules found,
+        or an attribution granted anonymity. Checked on the block's words: most blocks have none."""
+        heads, acts = self.all_heads, self.acts
+        for first, end in story.paragraphs:
+            block = story.sentences[first].block
+            words = block.lowered_words
+            at_heads = [i for i, word in enumerate(words) if word in heads]
+            clauses = {k: a.anonymity for k in range(first, end) for a in story.sentences[k].attributions
+                       if a.anonymity is not None}
+            if not (at_heads or clauses):
+                continue
+            at_cues = [(i, _CUE_REACH[word == "according"]) for i, word in enumerate(words)
+                       if word in acts or word == "according"]
+            positions = _Positions(block)
+            starts = [story.sentences[k].sentence.start for k in range(first, end)]
+            sources = [a.source for k in range(first, end) for a in story.sentences[k].attributions if a.source]
+            chosen = set(clauses)
+            for i in at_heads:
+                start = positions.start(i)
+                if any(-before <= j - i <= after for j, (after, before) in at_cues) or _inside(start + 1, sources):
+                    chosen.add(first + bisect_right(starts, start) - 1)
+            for k in sorted(chosen):
+                yield k, clauses.get(k)
 
     def _reports(self, cue: str) -> bool:
         """Whether a cue reports speech, writing or belief: a verb of the rules' lists or a reporting phrase."""

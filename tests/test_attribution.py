@@ -251,8 +251,8 @@ def test_a_newsroom_adds_its_own_reporting_verb(cli, tmp_path):
 
 
 def test_the_model_finds_a_verb_of_saying_no_list_has(cli, tmp_path):
-    # "opined" is in no list of the rules; the model reads it as a cue and "The committee" as its source.
-    sentence = "The committee opined that 40 people had been wrongly detained."
+    # "maintained" is in no list of the rules; the model reads it as a cue and "The committee" as its source.
+    sentence = "The committee maintained that 40 people had been wrongly detained."
     assert claims(cli, tmp_path, "The committee met on Monday.", sentence) == []
 
 
