@@ -251,9 +251,9 @@ def test_a_newsroom_adds_its_own_reporting_verb(cli, tmp_path):
 
 
 def test_the_model_finds_a_verb_of_saying_no_list_has(cli, tmp_path):
-    # "maintained" is in no list of the rules; the model reads it as a cue and "The committee" as its source.
-    sentence = "The committee maintained that 40 people had been wrongly detained."
-    assert claims(cli, tmp_path, "The committee met on Monday.", sentence) == []
+    # The rules list "estimated" only; the model reads "estimates" as a cue and "The charity" as its source.
+    sentence = "The charity estimates that 40 people had been wrongly detained."
+    assert claims(cli, tmp_path, "The charity met on Monday.", sentence) == []
 
 
 def test_positions_point_into_the_markdown_source(cli, tmp_path):
