@@ -15,9 +15,10 @@ everything about the check's rules is reported on polnear-dev.
    least half of it lies inside a PolNeAR Content whose relation has a Source;
    an anonymous-source or vague-attribution flag is a proxy true positive when
    its source overlaps a PolNeAR Source. Recall for quotes: of the dev
-   quotations (min_quote_words or more, not titles) that PolNeAR leaves outside
-   any sourced Content, how many are flagged — they are listed in
-   benchmarks/verdicts/attribution-dev-unsourced-quotes.jsonl to read. Recall
+   quotations (min_quote_words or more) that PolNeAR leaves outside any
+   sourced Content, how many are flagged; and, once read (judge-unsourced-
+   quotes.jsonl: "no-speaker" or "has-speaker"), of those that really have no
+   speaker in their paragraph or the one before. Recall
    for sources: of the PolNeAR Sources of a speech, report or belief cue
    (SPEECH_ACTS, BELIEF_ACTS) that the check's own reading of a source span
    calls anonymous or vague (pronouns and back-references aside), how many
@@ -343,7 +344,9 @@ def score_rules(split: Path) -> RuleScores:
                 start, end = quotation.block.source_span(*quotation.span)
                 if sum(sourced[start:end]) < 0.5 * (end - start):
                     scores.unsourced_quotes.append({"file": f"{split.name}/{article}.txt", "offset": start,
-                                                    "quote": source_text[start:end], "flagged": start in flagged})
+                                                    "length": end - start, "finding": source_text[start:end],
+                                                    "context": _paragraph_context(source_text, start),
+                                                    "flagged": start in flagged})
             found = [source.facts.block.source_span(*source.span) for source in detector.unnamed_sources(story)]
             for start, end in reported:
                 kind = detector._unnamed(source_text[start:end], anonymous=False)
@@ -394,13 +397,21 @@ def report_rules(scores: RuleScores, judge_dir: Path | None) -> None:
                 for flag in read:
                     out.write(json.dumps({**flag, "verdict": "", "reason": ""}, ensure_ascii=False) + "\n")
     quotes = scores.unsourced_quotes
-    print(f"  unattributed-quote recall: {sum(q['flagged'] for q in quotes)} of {len(quotes)} dev quotations "
-          f"outside any sourced PolNeAR Content are flagged "
-          f"(listed in {VERDICTS.name}/attribution-dev-unsourced-quotes.jsonl to read)")
-    VERDICTS.mkdir(exist_ok=True)
-    with open(VERDICTS / "attribution-dev-unsourced-quotes.jsonl", "w", encoding="utf-8") as out:
-        for quote in quotes:  # positions only: no PolNeAR text in the repository
-            out.write(json.dumps({key: quote[key] for key in ("file", "offset", "flagged")}) + "\n")
+    print(f"  unattributed-quote recall (proxy): {sum(q['flagged'] for q in quotes)} of {len(quotes)} dev "
+          f"quotations outside any sourced PolNeAR Content are flagged")
+    verdicts = _verdicts("unsourced-quotes")
+    read = [verdicts[q["file"], q["offset"]]["verdict"] == "no-speaker" for q in quotes
+            if (q["file"], q["offset"]) in verdicts]
+    if read:
+        really = [q for q in quotes if verdicts.get((q["file"], q["offset"]), {}).get("verdict") == "no-speaker"]
+        print(f"  unattributed-quote recall by reading: {sum(q['flagged'] for q in really)} of the {len(really)} "
+              f"that really have no speaker in their paragraph or the one before ({len(read)} read)")
+    if judge_dir is not None:  # is the speaker really missing? ("no-speaker" or "has-speaker")
+        with open(judge_dir / "judge-unsourced-quotes.jsonl", "w", encoding="utf-8") as out:
+            for quote in quotes:
+                row = {key: quote[key] for key in ("file", "offset", "length", "finding", "context")}
+                out.write(json.dumps({"rule": "unsourced-quotes", **row, "verdict": "", "reason": ""},
+                                     ensure_ascii=False) + "\n")
     for kind in ("anonymous", "vague"):
         gold = [g for g in scores.unnamed_gold if g["kind"] == kind]
         found = sum(g["found"] for g in gold)
@@ -414,7 +425,7 @@ def report_rules(scores: RuleScores, judge_dir: Path | None) -> None:
 def import_verdicts(judge_dir: Path) -> None:
     """Keep the verdicts a reader wrote into DIR/judge-<rule>.jsonl, by file and offset only."""
     VERDICTS.mkdir(exist_ok=True)
-    for rule in RULES:
+    for rule in (*RULES, "unsourced-quotes"):
         path = judge_dir / f"judge-{rule}.jsonl"
         if not path.exists():
             continue

@@ -91,6 +91,9 @@ _DASH_CREDIT = re.compile(r"\s*(?:[―—–-]{1,2}\s*[A-Z@]|\[[A-Z]|\((?:[A-Z][
 # A credit closing the paragraph: "[AP.]", "(SVP/Global Risk Insights.)", a line "Jane Doe, Group".
 _CREDIT_LAST = re.compile(r"(?:\[[A-Z][^\]]{0,40}\]|\([A-Z][^)]{0,40}\)|\n[A-Z][\w.'’-]* [A-Z][\w.'’-]*,[^\n]{0,40})"
                           r"[.\s]*[\"”]?\s*$")
+# How many paragraphs back a poll or study named with figures sources the figures after it.
+_DATA_PARAGRAPHS = 5
+_FIGURE_MARK = re.compile(r"\d|%|per\s?cent")
 # How many paragraphs of a quoted speech, each opening with a quotation mark, carry its speaker on.
 _CONTINUED_PARAGRAPHS = 6
 _OPENING_MARKS = "“\"‘'"
@@ -208,6 +211,8 @@ class Story:
     quotations: list[Quotation]
     # The first and last + 1 sentence index of each paragraph read, in order.
     paragraphs: list[tuple[int, int]] = field(default_factory=list)
+    # What counts as evidence ("poll", "survey"): the check's evidence_nouns.
+    evidence_nouns: frozenset[str] = frozenset()
 
     def spans(self, index: int) -> list[Span]:
         """The model's spans in sentence ``index``, tagged on first need: most sentences never are."""
@@ -227,8 +232,20 @@ class Story:
         """Sentences that make a claim with no attribution in or around them (questions and quotes aside)."""
         for index, facts in enumerate(self.sentences):  # _carry found the claims of every unattributed sentence
             if facts.claims and not (facts.attributed or facts.question or facts.quoted) and \
-                    not self._sourced_by_model(index):
+                    not self._from_sourced_data(index) and not self._sourced_by_model(index):
                 yield facts
+
+    def _from_sourced_data(self, index: int) -> bool:
+        """A figure in a story reporting a poll, survey or study: a sentence of its own paragraph or of the
+        _DATA_PARAGRAPHS before it, or itself, names the evidence ("In an NBC News poll released Monday, 50
+        percent …" … "Rubio comes in at 9 percent.")."""
+        facts = self.sentences[index]
+        if not any(kind in _FIGURES for _, kind in facts.claims):
+            return False
+        start = self.paragraphs[max(0, facts.paragraph - _DATA_PARAGRAPHS)][0]
+        return any(_FIGURE_MARK.search(earlier.sentence.text) and
+                   not self.evidence_nouns.isdisjoint(_WORD.findall(earlier.sentence.text.lower()))
+                   for earlier in self.sentences[start:index + 1])
 
     def _sourced_by_model(self, index: int) -> bool:
         """The model finds the claim's source and cue in its sentence, or reads the claim as the content of an
@@ -613,7 +630,7 @@ class Detector:
                 facts.attributions = found
         self._resolve_pronouns(sentences)
         self._carry(sentences)
-        return Story(sentences, quotations, paragraphs)
+        return Story(sentences, quotations, paragraphs, self.evidence_nouns)
 
     def claims(self, facts: SentenceFacts) -> list[tuple[tuple[int, int], str]]:
         """The claims of a sentence, found on first use: most attributed sentences never need them."""
