@@ -57,6 +57,7 @@ _PRONOUNS = frozenset("he she they we i it you".split())
 # What may follow the head of an anonymous source: "officials in", "a source close to".
 _AFTER_HEAD = frozenset(
     "in of from at with for close familiar who on to inside within involved based across".split())
+_PREPOSITIONS = _AFTER_HEAD | frozenset("among by between about like than".split())
 # A reporting verb after one of these is passive and names no source: "are expected", "was told".
 _PASSIVE = frozenset("is are was were be been being".split())
 # A quotation: curly, straight or doubled-apostrophe marks, mixed as scraped copy
@@ -80,11 +81,13 @@ _APPOSED_NAME = re.compile(r",\s+(?:[A-Z][\w'’.-]*\s+){1,3}[A-Z][\w'’.-]*(?:
 # it, in words: (at most this many before the reporting word, at most this many after it).
 # "officials have said", "said a spokeswoman"; "according to a GOP strategist".
 _CUE_REACH = {False: (3, 2), True: (0, 4)}
+# How many words a source of the rules may have for its kind to be trusted without the model.
+_SHORT_SOURCE = 2
 # How many characters may stand between a source and its cue for a finding to show both.
 _NEAR_CUE = 40
 # Speaker labels of transcripts ("PENCE:", "MR. TRUMP:"), roundups ("Meghan McCain, Twitter:") and
 # dash credits ("― Carla Sanchez").
-_SPEAKER_LABEL = re.compile(r"\s*(?:[A-Z][A-Z.'’ -]{1,40}|[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+)*(?:, [A-Z@][\w.@ -]{0,40})?):\s")
+_SPEAKER_LABEL = re.compile(r"\s*[“\"]?(?:[A-Z][A-Z.'’ -]{1,40}|[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+)*(?:, [A-Z@][\w.@ -]{0,40})?):\s")
 _LABEL_BEFORE = re.compile(r"(?:^|[.!?]\s+)[A-Z][\w.'’-]*(?: [A-Z@][\w.'’@-]*){0,5}(?: \([^)]{1,20}\))?"
                            r"(?:, [A-Z@][\w.@ -]{0,40})?:\s*$")
 _DASH_CREDIT = re.compile(r"\s*(?:[―—–-]{1,2}\s*[A-Z@]|\[[A-Z]|\((?:[A-Z][\w.]*[ /]?)+\)|https?://|by\s+(?:the\s+)?[A-Z])")
@@ -530,11 +533,28 @@ class Detector:
                 if kind_head is not None:
                     found.append(AnonymousSource(facts, *kind_head, (min(start, cue.start), max(span.end, cue.end)),
                                                  clause))
-            if clause is not None and len(found) == before:
-                # The model found no source, the rules did: "The diplomat, who spoke on condition of anonymity, said".
-                found.extend(AnonymousSource(facts, "anonymous", attribution.head, attribution.span, clause)
-                             for attribution in facts.attributions if attribution.source is not None)
+            if len(found) == before:
+                found.extend(self._unnamed_by_rules(facts, clause))
         return found
+
+    def _unnamed_by_rules(self, facts: SentenceFacts, clause: tuple[int, int] | None) -> Iterator[AnonymousSource]:
+        """Where the model found no source, the rules' own: any granted anonymity ("The diplomat, who
+        spoke on condition of anonymity, said"), else a source of a few words right before its verb
+        ("But some note that …"), the one shape the rules read as well as the model."""
+        text = facts.block.text
+        for attribution in facts.attributions:
+            if attribution.source is None:
+                continue
+            (start, end), (cue, _) = attribution.source, attribution.cue
+            if clause is not None:
+                yield AnonymousSource(facts, "anonymous", attribution.head, attribution.span, clause)
+            elif end <= cue and not text[end:cue].strip():
+                words = [word.lower() for word in _WORD.findall(text, start, end)]
+                kind_head = self._unnamed(text[start:end], anonymous=False)
+                # "some", "critics", "US officials": the head ends the source, no preposition leads it.
+                if kind_head is not None and len(words) <= _SHORT_SOURCE and kind_head[1] == words[-1] and \
+                        words[0] not in _PREPOSITIONS:
+                    yield AnonymousSource(facts, *kind_head, attribution.span)
 
     def _source_candidates(self, story: Story) -> Iterator[tuple[int, tuple[int, int] | None]]:
         """The sentences worth tagging for an unnamed source, with their anonymity clause: a word of
@@ -585,7 +605,8 @@ class Detector:
                 kind: SourceKind = "vague"
                 if word not in _QUANTIFIERS and following is not None and following not in _AFTER_HEAD:
                     continue  # "opponents' ads"
-            elif word in self.anonymous_heads and (following is None or following in _AFTER_HEAD):
+            elif word in self.anonymous_heads and (following is None or following in _AFTER_HEAD or
+                                                    following.endswith(("ing", "ed"))):  # "a strategist monitoring …"
                 kind = "anonymous"
             elif word in self.role_heads and lowered[0] in _INDEFINITE:
                 kind = "anonymous"  # "a Dow spokeswoman", not "the prime minister's spokesman"
