@@ -565,7 +565,7 @@ class Detector:
         for first, end in story.paragraphs:
             block = story.sentences[first].block
             words = block.lowered_words
-            at_heads = [i for i, word in enumerate(words) if word in heads]
+            at_heads = [] if heads.isdisjoint(words) else [i for i, word in enumerate(words) if word in heads]
             clauses = {k: a.anonymity for k in range(first, end) for a in story.sentences[k].attributions
                        if a.anonymity is not None}
             if not (at_heads or clauses):

@@ -32,6 +32,8 @@ TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
 QUOTE_MARKS = frozenset("\"“”‘’«»")
 _OPENERS = frozenset("“‘«")
 _CLOSERS = frozenset("”’»")
+# A quotation mark standing as a token of its own (an apostrophe inside a word, "don’t", is not).
+_MARKS = re.compile("[“‘«”»\"]|(?<!\\w)’|’(?!\\w)")
 _SHAPE = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
                        "X" * 26 + "x" * 26 + "d" * 10)
 
@@ -120,17 +122,11 @@ def _distances(marks: list[bool], n: int, step: int) -> list[str]:
     return found
 
 
-def quote_state(text: str, tokens: list[tuple[int, int]], quote_open: bool) -> bool:
-    """Whether a quotation is open after these tokens, given whether it was open before them."""
+def quote_state(text: str, start: int, end: int, quote_open: bool) -> bool:
+    """Whether a quotation is open at ``end``, given whether it was open at ``start``."""
     state = quote_open
-    for start, end in tokens:
-        word = text[start:end]
-        if word in _OPENERS:
-            state = True
-        elif word in _CLOSERS:
-            state = False
-        elif word == "\"":
-            state = not state
+    for mark in _MARKS.findall(text, start, end):
+        state = mark in _OPENERS or (mark not in _CLOSERS and not state)
     return state
 
 
@@ -170,17 +166,15 @@ class Model:
         tagger, cues = self._tagger, self.cues
         quote_open, done = False, 0
         for start, end in sentences:
-            if start > done:
-                quote_open = quote_state(text, tokenize(text, done, start), quote_open)
+            quote_open = quote_state(text, done, start, quote_open)
             tokens = tokenize(text, start, end)
-            done = end
-            if not tokens:
+            if tokens:
+                labels = tagger.tag(features(text, tokens, cues, first_in_paragraph=not text[:start].strip(),
+                                             quote_open=quote_open))
+                found.append(spans(labels, tokens))
+            else:
                 found.append([])
-                continue
-            labels = tagger.tag(features(text, tokens, cues, first_in_paragraph=not text[:start].strip(),
-                                         quote_open=quote_open))
-            found.append(spans(labels, tokens))
-            quote_open = quote_state(text, tokens, quote_open)
+            quote_open, done = quote_state(text, start, end, quote_open), end
         return found
 
 

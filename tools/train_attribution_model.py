@@ -121,13 +121,10 @@ def sequences(paragraphs: list[list[Sentence]], cues: frozenset[str]):
     for paragraph in paragraphs:
         quote_open, done = False, 0
         for sentence in paragraph:
-            from copydesk.checks.attribution_model import tokenize
-            if sentence.start > done:
-                quote_open = quote_state(sentence.text, tokenize(sentence.text, done, sentence.start), quote_open)
-            done = sentence.end
+            quote_open = quote_state(sentence.text, done, sentence.start, quote_open)
             yield sentence, features(sentence.text, sentence.tokens, cues,
                                      first_in_paragraph=sentence.first_in_paragraph, quote_open=quote_open)
-            quote_open = quote_state(sentence.text, sentence.tokens, quote_open)
+            quote_open, done = quote_state(sentence.text, sentence.start, sentence.end, quote_open), sentence.end
 
 
 def train(paragraphs: list[list[Sentence]], model_path: Path, cues: frozenset[str]) -> None:
