@@ -915,9 +915,10 @@ def _sourcing(story: Story, sources: list[AnonymousSource], ctx: CheckContext) -
                               f'Vague attribution "{said}": name who says so, or cut the claim.',
                               block.source_span(*source.span))
             continue
-        if source.anonymity is None and source.head in anonymous_seen:
+        head = source.head.rstrip("s")  # "two leaders …", then "One leader said": the same kind of source
+        if source.anonymity is None and head in anonymous_seen:
             continue
-        anonymous_seen.add(source.head)
+        anonymous_seen.add(head)
         count = f" ({anonymous_total} attributions to unnamed sources in this story)" if anonymous_total > 1 else ""
         if source.anonymity is not None:
             clause = block.text[slice(*source.anonymity)]
