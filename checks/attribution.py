@@ -1,14 +1,22 @@
 """attribution: says who? Unattributed claims and quotes, anonymous and vague sources.
 
-Rule-based on the Document's sentences. For every sentence of the running copy
+Rules and a learned model together. The rules read every sentence; the model
+(:mod:`copydesk.checks.attribution_model`, a CRF trained on PolNeAR that tags
+the Source, Cue and Content of attributions) is asked only where a decision
+needs it: a claim or quotation the rules leave unsourced, and the head of an
+unnamed source next to a reporting word, whose kind is read from the model's
+source span. For every sentence of the running copy
 the check finds its attributions — a reporting expression ("said", "told
 Reuters", "according to", "data … show", "ruled out") with its source, named,
 anonymous ("a senior official") or vague ("critics", "it is believed") — and
-the direct quotations. A sentence that asserts a checkable fact (a statistic,
-a superlative or record, a trend, an accusation, a plan) is attributed when it
-has an attribution of its own, continues the attributed sentence before it
-("That figure …", "It …"), restates a figure the story has already sourced, or
-is backed by a sourced statistic in the next sentence of its paragraph.
+the direct quotations. A sentence that asserts a checkable claim (a figure or
+statistic, a record or superlative, a measurable trend, an accusation or
+allegation, a forecast) is attributed when it has an attribution of its own,
+continues the attributed sentence before it ("That figure …", "It …"), restates
+a figure the story has already sourced, is backed by a sourced statistic in the
+next sentence of its paragraph, reports the figures of a poll or study the story
+names, or when the model finds its source. A quotation needs a speaker in its
+paragraph or the one before, or a credit or label.
 
 Every word list lives in ``rules.yaml``. Per story the check also leaves a
 sourcing summary (named, anonymous and vague attributions) for the JSON report.
@@ -269,8 +277,8 @@ class Story:
 
     def unattributed_quotations(self, min_words: int) -> Iterator[Quotation]:
         """Quotations of ``min_words`` or more with no speaker in their sentences, the ones either
-        side, their paragraph, or — for a paragraph that opens with a quotation, as continuation
-        quotes do — the paragraph before; titles are not quotations."""
+        side, their paragraph or the paragraph before (see :meth:`_speaker_nearby`), and no credit
+        or label; titles and partial quotes are left alone."""
         sentences = self.sentences
         attributed_until = -2  # the last sentence of the latest attributed quotation
         for quotation in self.quotations:
@@ -348,8 +356,7 @@ class Detector:
         self.anonymous_heads = _plurals(tuple(options["anonymous_sources"]))
         self.vague_heads = frozenset(w.lower() for w in options["vague_sources"])
         self.role_heads = _plurals(tuple(options["role_sources"]))
-        heads = self.anonymous_heads | self.vague_heads | self.role_heads
-        self.all_heads = frozenset(heads)
+        self.all_heads = self.anonymous_heads | self.vague_heads | self.role_heads
         self.anonymity = re.compile("|".join(options["anonymity_phrases"]))
         # Matched against the lower-cased text: faster than IGNORECASE over every position.
         patterns = {kind: "|".join(options[f"claim_{kind}"])
