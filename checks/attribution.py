@@ -29,13 +29,15 @@ from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from functools import cache
 from itertools import accumulate
-from typing import Iterator, Literal
+from typing import TYPE_CHECKING, Iterator, Literal
 
 from copydesk.checking import CheckContext, Option, Rule, document_check
-from copydesk.checks.attribution_model import Span, model
 from copydesk.document import Block, Document, Sentence
 from copydesk.findings import Finding
 from copydesk.hookspecs import hookimpl
+
+if TYPE_CHECKING:
+    from copydesk.checks.attribution_model import Model, Span
 
 Act = Literal["speech", "belief"]
 SourceKind = Literal["named", "anonymous", "vague"]
@@ -229,7 +231,7 @@ class Story:
         """The model's spans in sentence ``index``, tagged on first need: most sentences never are."""
         facts = self.sentences[index]
         if facts.spans is None:
-            facts.spans = model().tag(facts.block.text, [(facts.sentence.start, facts.sentence.end)])[0]
+            facts.spans = _model().tag(facts.block.text, [(facts.sentence.start, facts.sentence.end)])[0]
         return facts.spans
 
     def has_speaker(self, paragraph: int) -> bool:
@@ -264,7 +266,7 @@ class Story:
         about 25 percent …")."""
         facts = self.sentences[index]
         first, end = self.paragraphs[facts.paragraph]
-        if model().cues.isdisjoint(_WORD.findall(facts.sentence.text.lower())) and \
+        if _model().cues.isdisjoint(_WORD.findall(facts.sentence.text.lower())) and \
                 not any(self.sentences[k].attributions for k in range(first, end)):
             return False  # no cue word to find and no source in the paragraph to carry it: not worth tagging
         spans = self.spans(index)
@@ -807,6 +809,13 @@ def _labelled(quotation: Quotation) -> bool:
     text, (start, end) = quotation.block.text, quotation.span
     return bool(_SPEAKER_LABEL.match(text) or _LABEL_BEFORE.search(text[:start]) or
                 _DASH_CREDIT.match(text, end) or _CREDIT_LAST.search(text))
+
+
+def _model() -> Model:
+    """The attribution model, imported on first need: a run with nothing to ask it never loads it."""
+    from copydesk.checks.attribution_model import model
+
+    return model()
 
 
 def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
