@@ -54,6 +54,8 @@ from pathlib import Path
 
 from common import BBC_SECTIONS, REPO, SHARED
 
+sys.path.insert(0, str(REPO / "tools"))  # the model's corpus reader and scorer: train_attribution_model
+
 POLNEAR = SHARED / "corpus" / "polnear-train"
 DEV = SHARED / "corpus" / "polnear-dev"
 VERDICTS = Path(__file__).resolve().parent / "verdicts"
@@ -304,11 +306,13 @@ def score_rules(split: Path) -> RuleScores:
     from copydesk.checks.attribution import detector_for
     from copydesk.engine import Engine
 
+    from train_attribution_model import articles
+
     registry, config, active = _setup()
     detector = detector_for(active.options)
     engine = Engine(registry, config, [])
     scores = RuleScores()
-    for article, annotation in sorted(_articles(split).items()):
+    for article, annotation in sorted(articles(split).items()):
         path = split / "text" / f"{article}.txt"
         source_text = path.read_text(encoding="utf-8")
         relations = _relations(annotation)
@@ -352,20 +356,13 @@ def score_rules(split: Path) -> RuleScores:
                                                     "flagged": start in flagged})
             found = [source.facts.block.source_span(*source.span) for source in detector.unnamed_sources(story)]
             for start, end in reported:
-                kind = detector._unnamed(source_text[start:end], anonymous=False)
+                kind = detector.unnamed_kind(source_text[start:end])
                 if kind is None:
                     continue
                 scores.unnamed_gold.append({"file": f"{split.name}/{article}.txt", "offset": start,
                                             "source": source_text[start:end], "kind": kind[0],
                                             "found": any(s < end and start < e for s, e in found)})
     return scores
-
-
-def _articles(split: Path) -> dict[str, Path]:
-    chosen: dict[str, Path] = {}
-    for annotation in sorted((split / "attributions").glob("*.ann")):
-        chosen.setdefault(annotation.name.rsplit("_", 1)[0], annotation)
-    return chosen
 
 
 def _verdicts(rule: str) -> dict[tuple[str, int], dict]:
@@ -433,7 +430,7 @@ def import_verdicts(judge_dir: Path) -> None:
         if not path.exists():
             continue
         rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-        kept = {key: value for key, value in _verdicts(rule).items()}
+        kept = _verdicts(rule)
         for row in rows:
             if row.get("verdict"):
                 kept[row["file"], row["offset"]] = {key: row.get(key, "") for key in
@@ -462,7 +459,6 @@ def tune(directory: Path) -> None:
 
 
 def model_scores() -> None:
-    sys.path.insert(0, str(REPO / "tools"))
     from train_attribution_model import evaluate, print_scores, read_split
 
     print_scores("polnear-dev, the attribution model's spans (clipped to sentences):", evaluate(read_split(DEV)))

@@ -538,7 +538,7 @@ class Detector:
                 if text[span.start:span.end].split(" ", 1)[0].lower() in _DEFINITE and clause is None:
                     continue  # "the bespectacled, 71-year-old diplomat": one met before
                 start = _subject_start(text, span)
-                kind_head = self._unnamed(text[start:span.end], anonymous=clause is not None)
+                kind_head = self.unnamed_kind(text[start:span.end], anonymous=clause is not None)
                 if kind_head is not None:
                     found.append(AnonymousSource(facts, *kind_head, (min(start, cue.start), max(span.end, cue.end)),
                                                  clause))
@@ -559,7 +559,7 @@ class Detector:
                 yield AnonymousSource(facts, "anonymous", attribution.head, attribution.span, clause)
             elif end <= cue and not text[end:cue].strip():
                 words = [word.lower() for word in _WORD.findall(text, start, end)]
-                kind_head = self._unnamed(text[start:end], anonymous=False)
+                kind_head = self.unnamed_kind(text[start:end])
                 # "some", "critics", "US officials": the head ends the source, no preposition leads it.
                 if kind_head is not None and len(words) <= _SHORT_SOURCE and kind_head[1] == words[-1] and \
                         words[0] not in _PREPOSITIONS:
@@ -597,7 +597,7 @@ class Detector:
         return any(word in self.acts for word in _WORD.findall(cue.lower())) or \
             self.phrases.search(cue.lower()) is not None
 
-    def _unnamed(self, source: str, anonymous: bool) -> tuple[SourceKind, str] | None:
+    def unnamed_kind(self, source: str, anonymous: bool = False) -> tuple[SourceKind, str] | None:
         """Whether a source span is anonymous ("a Dow spokeswoman", "officials in Baghdad") or vague
         ("critics", "some Republicans"), and its head; None when it names someone, is a pronoun,
         refers back ("the official", "these critics": reported where first met) or is not a

@@ -6,9 +6,10 @@ Reads ../shared/corpus/polnear-train (brat standoff: Source, Cue and Content
 spans) with copydesk's own reader and sentence splitter, so the model is
 trained on the sentences the check will tag; articles annotated twice are read
 once, from the first annotator's file. Writes checks/models/attribution.crfsuite
-and the cue words it learned (checks/models/attribution-cues.json), then prints
-the model's span scores on polnear-dev. The same inputs and settings give the
-same model: crfsuite's L-BFGS training is deterministic.
+and the cue words it learned (checks/models/attribution-cues.json);
+benchmarks/accuracy_attribution.py scores the installed model on polnear-dev
+(:func:`evaluate`). The same inputs and settings give the same model: crfsuite's
+L-BFGS training is deterministic.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def articles(split: Path) -> dict[str, Path]:
 
 def read_split(split: Path) -> list[list[Sentence]]:
     """Every paragraph of a PolNeAR split as tokenised sentences with their gold tags."""
-    from copydesk.checks.attribution_model import tokenize
+    from copydesk.checks.attribution_model import spans, tokenize
     from copydesk.config import load_config
     from copydesk.engine import Engine
     from copydesk.plugins import load_registry
@@ -92,7 +93,6 @@ def read_split(split: Path) -> list[list[Sentence]]:
                         ident = span_at[source_start]
                         labels.append("O" if role is None else f"{'I' if ident == previous else 'B'}-{role}")
                         previous = ident if role is not None else None
-                    from copydesk.checks.attribution_model import spans
                     gold = [tuple(span) for span in spans(labels, tokens)]
                     sentences.append(Sentence(block.text, sentence.start, sentence.end, tokens, labels, gold,
                                               index == 0))
