@@ -900,8 +900,8 @@ def _unattributed_claims(story: Story, ctx: CheckContext) -> Iterator[Finding]:
         sentence = facts.sentence
         yield ctx.finding(
             "unattributed-claim",
-            f'{_CLAIM_KINDS[kind].capitalize()} ("{facts.block.text[start:end]}") with no source in its sentence, '
-            f'its paragraph or the one before: say who says so.',
+            f'{_CLAIM_KINDS[kind].capitalize()} ("{facts.block.text[start:end]}") with no source in its sentence '
+            f'and none carried from its paragraph: say who says so.',
             facts.block.source_span(sentence.start, sentence.end))
 
 
