@@ -139,7 +139,7 @@ def train(paragraphs: list[list[Sentence]], model_path: Path, cues: frozenset[st
 
 def evaluate(paragraphs: list[list[Sentence]]) -> dict[str, dict[str, float]]:
     """Exact-span and overlap precision, recall and F1 per role, spans clipped to sentences."""
-    from copydesk.checks.attribution_model import model
+    from copydesk.checks.attribution_model import ROLES, model
 
     tagger = model()
     counts = Counter()
@@ -149,7 +149,7 @@ def evaluate(paragraphs: list[list[Sentence]]) -> dict[str, dict[str, float]]:
         for sentence, found in zip(paragraph, predicted):
             gold = [tuple(g) for g in sentence.gold]
             found = [tuple(f) for f in found]
-            for role in ("Source", "Cue", "Content"):
+            for role in ROLES:
                 g = [x for x in gold if x[0] == role]
                 f = [x for x in found if x[0] == role]
                 counts[role, "gold"] += len(g)
@@ -158,7 +158,7 @@ def evaluate(paragraphs: list[list[Sentence]]) -> dict[str, dict[str, float]]:
                 counts[role, "found_overlap"] += sum(any(a[1] < b[2] and b[1] < a[2] for b in g) for a in f)
                 counts[role, "gold_overlap"] += sum(any(a[1] < b[2] and b[1] < a[2] for b in f) for a in g)
     scores = {}
-    for role in ("Source", "Cue", "Content"):
+    for role in ROLES:
         p = counts[role, "exact"] / max(1, counts[role, "found"])
         r = counts[role, "exact"] / max(1, counts[role, "gold"])
         op = counts[role, "found_overlap"] / max(1, counts[role, "found"])
