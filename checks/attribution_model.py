@@ -75,18 +75,22 @@ def features(text: str, tokens: list[tuple[int, int]], cues: frozenset[str], *,
     words = [text[s:e] for s, e in tokens]
     lowered = [w.lower() for w in words]
     n = len(words)
-    is_quote = [w in QUOTE_MARKS or w == "'" and 0 < i < n - 1 and not words[i - 1].isalnum()
-                for i, w in enumerate(words)]
     is_cue = [w in cues for w in lowered]
-    # Inside a quotation: toggled by straight marks, opened and closed by curly ones.
-    inside = []
-    state = quote_open
-    for w, mark in zip(words, is_quote):
-        if mark:
-            state = w in _OPENERS or (w not in _CLOSERS and not state)
-            inside.append("q" if state else "Q")
-        else:
-            inside.append("1" if state else "0")
+    if QUOTE_MARKS.isdisjoint(words) and "'" not in words:  # most sentences: no mark to follow
+        is_quote = [False] * n
+        inside = ["1" if quote_open else "0"] * n
+    else:
+        is_quote = [w in QUOTE_MARKS or w == "'" and 0 < i < n - 1 and not words[i - 1].isalnum()
+                    for i, w in enumerate(words)]
+        # Inside a quotation: toggled by straight marks, opened and closed by curly ones.
+        inside = []
+        state = quote_open
+        for w, mark in zip(words, is_quote):
+            if mark:
+                state = w in _OPENERS or (w not in _CLOSERS and not state)
+                inside.append("q" if state else "Q")
+            else:
+                inside.append("1" if state else "0")
     shapes = [_shape(w) for w in words]
     # Built column by column (one list per feature, then zipped): a sentence is tagged in well
     # under a millisecond.
@@ -113,6 +117,8 @@ def features(text: str, tokens: list[tuple[int, int]], cues: frozenset[str], *,
 def _distances(marks: list[bool], n: int, step: int) -> list[str]:
     """How far each token is from the nearest marked token before it (step 1) or after it (step -1)."""
     found = ["none"] * n
+    if not any(marks):
+        return found
     last = None
     for i in (range(n) if step == 1 else range(n - 1, -1, -1)):
         if last is not None:
