@@ -1,14 +1,22 @@
 """attribution: says who? Unattributed claims and quotes, anonymous and vague sources.
 
-Rule-based on the Document's sentences. For every sentence of the running copy
+Rules and a learned model together. The rules read every sentence; the model
+(:mod:`copydesk.checks.attribution_model`, a CRF trained on PolNeAR that tags
+the Source, Cue and Content of attributions) is asked only where a decision
+needs it: a claim or quotation the rules leave unsourced, and the head of an
+unnamed source next to a reporting word, whose kind is read from the model's
+source span. For every sentence of the running copy
 the check finds its attributions — a reporting expression ("said", "told
 Reuters", "according to", "data … show", "ruled out") with its source, named,
 anonymous ("a senior official") or vague ("critics", "it is believed") — and
-the direct quotations. A sentence that asserts a checkable fact (a statistic,
-a superlative or record, a trend, an accusation, a plan) is attributed when it
-has an attribution of its own, continues the attributed sentence before it
-("That figure …", "It …"), restates a figure the story has already sourced, or
-is backed by a sourced statistic in the next sentence of its paragraph.
+the direct quotations. A sentence that asserts a checkable claim (a figure or
+statistic, a record or superlative, a measurable trend, an accusation or
+allegation, a forecast) is attributed when it has an attribution of its own,
+continues the attributed sentence before it ("That figure …", "It …"), restates
+a figure the story has already sourced, is backed by a sourced statistic in the
+next sentence of its paragraph, reports the figures of a poll or study the story
+names, or when the model finds its source. A quotation needs a speaker in its
+paragraph or the one before, or a credit or label.
 
 Every word list lives in ``rules.yaml``. Per story the check also leaves a
 sourcing summary (named, anonymous and vague attributions) for the JSON report.
@@ -21,12 +29,15 @@ from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from functools import cache
 from itertools import accumulate
-from typing import Iterator, Literal
+from typing import TYPE_CHECKING, Iterator, Literal
 
 from copydesk.checking import CheckContext, Option, Rule, document_check
 from copydesk.document import Block, Document, Sentence
 from copydesk.findings import Finding
 from copydesk.hookspecs import hookimpl
+
+if TYPE_CHECKING:
+    from copydesk.checks.attribution_model import Model, Span
 
 Act = Literal["speech", "belief"]
 SourceKind = Literal["named", "anonymous", "vague"]
@@ -56,6 +67,7 @@ _PRONOUNS = frozenset("he she they we i it you".split())
 # What may follow the head of an anonymous source: "officials in", "a source close to".
 _AFTER_HEAD = frozenset(
     "in of from at with for close familiar who on to inside within involved based across".split())
+_PREPOSITIONS = _AFTER_HEAD | frozenset("among by between about like than".split())
 # A reporting verb after one of these is passive and names no source: "are expected", "was told".
 _PASSIVE = frozenset("is are was were be been being".split())
 # A quotation: curly, straight or doubled-apostrophe marks, mixed as scraped copy
@@ -65,6 +77,39 @@ _QUOTE = re.compile(r"(?:“|''|\")(?<![\w,.!?]\")(?=\S)[^“”\"]*?(?:(?<=\S)(
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 _NAME = re.compile(r"[A-Z][\w'’-]*")
 _CLOSERS = "\"'”’)]"
+_POSSESSIVES = frozenset("his her their its our my your".split())
+# Vague however they go on: "some Republicans", "many of his supporters".
+_QUANTIFIERS = frozenset("some many others".split())
+_INDEFINITE = frozenset("a an one two three several".split())
+# A source after one of these refers back to one already met.
+_DEFINITE = frozenset("the this that these those".split())
+# What introduces a name after an unnamed head: "experts such as Jane Doe".
+_INTRODUCING = frozenset("such including like named".split())
+_NAME_PARTICLES = frozenset("of the de del da di van von al bin la le and".split())
+_APPOSED_NAME = re.compile(r",\s+(?:[A-Z][\w'’.-]*\s+){1,3}[A-Z][\w'’.-]*(?:,|$)")
+# How near a reporting word the head of an unnamed source must be for the model to be asked about
+# it, in words: (at most this many before the reporting word, at most this many after it).
+# "officials have said", "said a spokeswoman"; "according to a GOP strategist".
+_CUE_REACH = {False: (3, 2), True: (0, 4)}
+# How many words a source of the rules may have for its kind to be trusted without the model.
+_SHORT_SOURCE = 2
+# How many characters may stand between a source and its cue for a finding to show both.
+_NEAR_CUE = 40
+# Speaker labels of transcripts ("PENCE:", "MR. TRUMP:"), roundups ("Meghan McCain, Twitter:") and
+# dash credits ("― Carla Sanchez").
+_SPEAKER_LABEL = re.compile(r"\s*[“\"]?(?:[A-Z][A-Z.'’ -]{1,40}|[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+)*(?:, [A-Z@][\w.@ -]{0,40})?):\s")
+_LABEL_BEFORE = re.compile(r"(?:^|[.!?]\s+)[A-Z][\w.'’-]*(?: [A-Z@][\w.'’@-]*){0,5}(?: \([^)]{1,20}\))?"
+                           r"(?:, [A-Z@][\w.@ -]{0,40})?:\s*$")
+_DASH_CREDIT = re.compile(r"\s*(?:[―—–-]{1,2}\s*[A-Z@]|\[[A-Z]|\((?:[A-Z][\w.]*[ /]?)+\)|https?://|by\s+(?:the\s+)?[A-Z])")
+# A credit closing the paragraph: "[AP.]", "(SVP/Global Risk Insights.)", a line "Jane Doe, Group".
+_CREDIT_LAST = re.compile(r"(?:\[[A-Z][^\]]{0,40}\]|\([A-Z][^)]{0,40}\)|\n[A-Z][\w.'’-]* [A-Z][\w.'’-]*,[^\n]{0,40})"
+                          r"[.\s]*[\"”]?\s*$")
+# How many paragraphs back a poll or study named with figures sources the figures after it.
+_DATA_PARAGRAPHS = 5
+_FIGURE_MARK = re.compile(r"\d|%|per\s?cent")
+# How many paragraphs of a quoted speech, each opening with a quotation mark, carry its speaker on.
+_CONTINUED_PARAGRAPHS = 6
+_OPENING_MARKS = "“\"‘'"
 # Claims made of figures; restating one the story has sourced needs no new source.
 _FIGURES = ("counts", "proportions")
 # Claims a framing word in the sentence can cancel (accusation_framing, public_data_words).
@@ -144,6 +189,10 @@ class SentenceFacts:
     question: bool = False
     # Attributed by its context (see :meth:`Detector._carry`).
     carried: bool = False
+    # Which paragraph of the story it belongs to (an index into Story.paragraphs).
+    paragraph: int = 0
+    # The model's Source, Cue and Content spans, tagged on first need (see :meth:`Story.spans`).
+    spans: list[Span] | None = None
 
     @property
     def attributed(self) -> bool:
@@ -159,19 +208,79 @@ class Quotation:
 
 
 @dataclass
+class AnonymousSource:
+    """A source the model found that names nobody, or nobody in particular."""
+
+    facts: SentenceFacts
+    kind: SourceKind
+    head: str  # the word that makes it so: "official", "critics"
+    span: tuple[int, int]  # source and cue, in the block's text
+    anonymity: tuple[int, int] | None = None
+
+
+@dataclass
 class Story:
     sentences: list[SentenceFacts]
     quotations: list[Quotation]
+    # The first and last + 1 sentence index of each paragraph read, in order.
+    paragraphs: list[tuple[int, int]] = field(default_factory=list)
+    # What counts as evidence ("poll", "survey"): the check's evidence_nouns.
+    evidence_nouns: frozenset[str] = frozenset()
+
+    def spans(self, index: int) -> list[Span]:
+        """The model's spans in sentence ``index``, tagged on first need: most sentences never are."""
+        facts = self.sentences[index]
+        if facts.spans is None:
+            facts.spans = _model().tag(facts.block.text, [(facts.sentence.start, facts.sentence.end)])[0]
+        return facts.spans
+
+    def has_speaker(self, paragraph: int) -> bool:
+        """Whether a paragraph attributes: an attribution of the rules, or a Source or Cue of the model
+        ("Trump went on")."""
+        first, end = self.paragraphs[paragraph]
+        return any(self.sentences[k].attributions for k in range(first, end)) or \
+            any(span.role != "Content" for k in range(first, end) for span in self.spans(k))
 
     def unattributed_claims(self) -> Iterator[SentenceFacts]:
         """Sentences that make a claim with no attribution in or around them (questions and quotes aside)."""
-        for facts in self.sentences:  # _carry found the claims of every unattributed sentence
-            if facts.claims and not (facts.attributed or facts.question or facts.quoted):
+        for index, facts in enumerate(self.sentences):  # _carry found the claims of every unattributed sentence
+            if facts.claims and not (facts.attributed or facts.question or facts.quoted) and \
+                    not self._from_sourced_data(index) and not self._sourced_by_model(index):
                 yield facts
 
+    def _from_sourced_data(self, index: int) -> bool:
+        """A figure in a story reporting a poll, survey or study: a sentence of its own paragraph or of the
+        _DATA_PARAGRAPHS before it, or itself, names the evidence ("In an NBC News poll released Monday, 50
+        percent …" … "Rubio comes in at 9 percent.")."""
+        facts = self.sentences[index]
+        if not any(kind in _FIGURES for _, kind in facts.claims):
+            return False
+        start = self.paragraphs[max(0, facts.paragraph - _DATA_PARAGRAPHS)][0]
+        return any(_FIGURE_MARK.search(earlier.sentence.text) and
+                   not self.evidence_nouns.isdisjoint(_WORD.findall(earlier.sentence.text.lower()))
+                   for earlier in self.sentences[start:index + 1])
+
+    def _sourced_by_model(self, index: int) -> bool:
+        """The model finds the claim's source and cue in its sentence, or reads the claim as the content of an
+        attribution whose source is in its paragraph ("Data from the survey show … Women composed
+        about 25 percent …")."""
+        facts = self.sentences[index]
+        first, end = self.paragraphs[facts.paragraph]
+        if _model().cues.isdisjoint(_WORD.findall(facts.sentence.text.lower())) and \
+                not any(self.sentences[k].attributions for k in range(first, end)):
+            return False  # no cue word to find and no source in the paragraph to carry it: not worth tagging
+        spans = self.spans(index)
+        roles = {span.role for span in spans}
+        if "Source" in roles and "Cue" in roles:  # a Source alone is often a misread subject
+            return True
+        (start, end), _ = min(facts.claims)
+        return any(span.role == "Content" and span.start <= start and end <= span.end for span in spans) and \
+            self.has_speaker(facts.paragraph)
+
     def unattributed_quotations(self, min_words: int) -> Iterator[Quotation]:
-        """Quotations of ``min_words`` or more with no attribution in their sentences, the ones
-        either side or their paragraph; titles are not quotations."""
+        """Quotations of ``min_words`` or more with no speaker in their sentences, the ones either
+        side, their paragraph or the paragraph before (see :meth:`_speaker_nearby`), and no credit
+        or label; titles and partial quotes are left alone."""
         sentences = self.sentences
         attributed_until = -2  # the last sentence of the latest attributed quotation
         for quotation in self.quotations:
@@ -185,9 +294,35 @@ class Story:
                     any(f.attributions for f in sentences if f.block is quotation.block):
                 attributed_until = max(attributed_until, last)
                 continue
-            if quotation.words < min_words or _is_title(quotation.block.text[slice(*quotation.span)]):
+            if quotation.words < min_words or _is_title(quotation.block.text[slice(*quotation.span)]) or \
+                    _partial(quotation, sentences[first].sentence):
+                continue
+            if _labelled(quotation) or self._speaker_nearby(quotation):
+                attributed_until = max(attributed_until, last)
                 continue
             yield quotation
+
+    def _speaker_nearby(self, quotation: Quotation) -> bool:
+        """A speaker in the quotation's paragraph or the one before (news quotes on without repeating
+        the speaker), a paragraph before ending on a colon that introduces it, or — for a run of
+        paragraphs each opening with a quotation mark, as a quoted speech runs — before the run."""
+        paragraph = self.sentences[quotation.sentences[0]].paragraph
+        if self.has_speaker(paragraph):
+            return True
+        if paragraph == 0:
+            return False
+        if self.has_speaker(paragraph - 1) or self._block(paragraph - 1).text.rstrip().endswith(":"):
+            return True
+        opens = quotation.block.text[:quotation.span[0]].strip() == ""
+        for earlier in range(paragraph - 1, max(0, paragraph - 1 - _CONTINUED_PARAGRAPHS), -1):
+            if not (opens and self._block(earlier).text.lstrip()[:1] in _OPENING_MARKS):
+                return False
+            if self.has_speaker(earlier - 1):
+                return True
+        return False
+
+    def _block(self, paragraph: int) -> Block:
+        return self.sentences[self.paragraphs[paragraph][0]].block
 
     def summary(self) -> dict[str, object]:
         """Sourcing counts for the JSON report, and the first 20 named sources as written."""
@@ -222,10 +357,12 @@ class Detector:
         self.evidence_nouns = _plurals(tuple(w.lower() for w in options["evidence_nouns"]))
         self.anonymous_heads = _plurals(tuple(options["anonymous_sources"]))
         self.vague_heads = frozenset(w.lower() for w in options["vague_sources"])
+        self.role_heads = _plurals(tuple(options["role_sources"]))
+        self.all_heads = self.anonymous_heads | self.vague_heads | self.role_heads
         self.anonymity = re.compile("|".join(options["anonymity_phrases"]))
         # Matched against the lower-cased text: faster than IGNORECASE over every position.
         patterns = {kind: "|".join(options[f"claim_{kind}"])
-                    for kind in ("proportions", "superlatives", "trends", "accusations", "plans")}
+                    for kind in ("proportions", "superlatives", "trends", "accusations", "forecasts")}
         # A number, then at most three words, then what it counts: "at least 19 entire Palestinian communities".
         patterns["counts"] = (rf"(?:{options['claim_number']}|{'|'.join(options['claim_count_words'])})"
                               rf"(?:\s+[\w'’-]+){{0,3}}?\s+(?:{'|'.join(options['claim_counted'])})")
@@ -379,22 +516,139 @@ class Detector:
                 return "vague", lowered
         return "named", ""
 
+    # -- anonymous and vague sources, from the model ---------------------------------
+
+    def unnamed_sources(self, story: Story) -> list[AnonymousSource]:
+        """The model's sources that name nobody, in the sentences that could hold one (see
+        :meth:`_source_candidates`). "Reportedly" and its like, which name nobody at all, come from the rules."""
+        found = [AnonymousSource(facts, "vague", "", attribution.cue) for facts in story.sentences
+                 for attribution in facts.attributions if attribution.kind == "vague" and attribution.source is None]
+        for index, clause in self._source_candidates(story):
+            facts = story.sentences[index]
+            spans = story.spans(index)
+            text = facts.block.text
+            before = len(found)
+            for span in spans:
+                if span.role != "Source":
+                    continue
+                cue = _nearest_cue(text, span, spans)
+                # Sources of speech, reports and beliefs: not "aides spent Saturday delivering …".
+                if cue is None or not self._reports(text[cue.start:cue.end]):
+                    continue
+                if text[span.start:span.end].split(" ", 1)[0].lower() in _DEFINITE and clause is None:
+                    continue  # "the bespectacled, 71-year-old diplomat": one met before
+                start = _subject_start(text, span)
+                kind_head = self.unnamed_kind(text[start:span.end], anonymous=clause is not None)
+                if kind_head is not None:
+                    found.append(AnonymousSource(facts, *kind_head, (min(start, cue.start), max(span.end, cue.end)),
+                                                 clause))
+            if len(found) == before:
+                found.extend(self._unnamed_by_rules(facts, clause))
+        return found
+
+    def _unnamed_by_rules(self, facts: SentenceFacts, clause: tuple[int, int] | None) -> Iterator[AnonymousSource]:
+        """Where the model found no source, the rules' own: any granted anonymity ("The diplomat, who
+        spoke on condition of anonymity, said"), else a source of a few words right before its verb
+        ("But some note that …"), the one shape the rules read as well as the model."""
+        text = facts.block.text
+        for attribution in facts.attributions:
+            if attribution.source is None:
+                continue
+            (start, end), (cue, _) = attribution.source, attribution.cue
+            if clause is not None:
+                yield AnonymousSource(facts, "anonymous", attribution.head, attribution.span, clause)
+            elif end <= cue and not text[end:cue].strip():
+                words = [word.lower() for word in _WORD.findall(text, start, end)]
+                kind_head = self.unnamed_kind(text[start:end])
+                # "some", "critics", "US officials": the head ends the source, no preposition leads it.
+                if kind_head is not None and len(words) <= _SHORT_SOURCE and kind_head[1] == words[-1] and \
+                        words[0] not in _PREPOSITIONS:
+                    yield AnonymousSource(facts, *kind_head, attribution.span)
+
+    def _source_candidates(self, story: Story) -> Iterator[tuple[int, tuple[int, int] | None]]:
+        """The sentences worth tagging for an unnamed source, with their anonymity clause: a word of
+        anonymous_sources, role_sources or vague_sources next to a reporting word (_CUE_REACH:
+        "officials said", "according to a GOP strategist") or inside the source the rules found,
+        or an attribution granted anonymity. Checked on the block's words: most blocks have none."""
+        heads, acts = self.all_heads, self.acts
+        for first, end in story.paragraphs:
+            block = story.sentences[first].block
+            words = block.lowered_words
+            at_heads = [] if heads.isdisjoint(words) else [i for i, word in enumerate(words) if word in heads]
+            clauses = {k: a.anonymity for k in range(first, end) for a in story.sentences[k].attributions
+                       if a.anonymity is not None}
+            if not (at_heads or clauses):
+                continue
+            at_cues = [(i, _CUE_REACH[word == "according"]) for i, word in enumerate(words)
+                       if word in acts or word == "according"]
+            positions = _Positions(block)
+            starts = [story.sentences[k].sentence.start for k in range(first, end)]
+            sources = [a.source for k in range(first, end) for a in story.sentences[k].attributions if a.source]
+            chosen = set(clauses)
+            for i in at_heads:
+                start = positions.start(i)
+                if any(-before <= j - i <= after for j, (after, before) in at_cues) or _inside(start + 1, sources):
+                    chosen.add(first + bisect_right(starts, start) - 1)
+            for k in sorted(chosen):
+                yield k, clauses.get(k)
+
+    def _reports(self, cue: str) -> bool:
+        """Whether a cue reports speech, writing or belief: a verb of the rules' lists or a reporting phrase."""
+        return any(word in self.acts for word in _WORD.findall(cue.lower())) or \
+            self.phrases.search(cue.lower()) is not None
+
+    def unnamed_kind(self, source: str, anonymous: bool = False) -> tuple[SourceKind, str] | None:
+        """Whether a source span is anonymous ("a Dow spokeswoman", "officials in Baghdad") or vague
+        ("critics", "some Republicans"), and its head; None when it names someone, is a pronoun,
+        refers back ("the official", "these critics": reported where first met) or is not a
+        person ("many other polls")."""
+        words = _WORD.findall(source)
+        lowered = [word.lower() for word in words]
+        if not words or all(word in _PRONOUNS or word in _POSSESSIVES for word in lowered):
+            return None
+        if (lowered[0] in _DEFINITE and not anonymous) or lowered[-1] in self.evidence_nouns:
+            return None
+        for i, word in enumerate(lowered):
+            following = lowered[i + 1] if i + 1 < len(words) else None
+            if word in self.vague_heads:
+                kind: SourceKind = "vague"
+                if word not in _QUANTIFIERS and following is not None and following not in _AFTER_HEAD:
+                    continue  # "opponents' ads"
+            elif word in self.anonymous_heads and (following is None or following in _AFTER_HEAD or
+                                                    following.endswith(("ing", "ed"))):  # "a strategist monitoring …"
+                kind = "anonymous"
+            elif word in self.role_heads and lowered[0] in _INDEFINITE:
+                kind = "anonymous"  # "a Dow spokeswoman", not "the prime minister's spokesman"
+            else:
+                continue
+            if _names_someone(source, words, i):
+                return None
+            return ("anonymous" if anonymous else kind), word
+        if anonymous and not any(_NAME.fullmatch(word) for word in words[1:]):
+            return "anonymous", ""
+        return None
+
     # -- the story ----------------------------------------------------------------
 
     def read(self, document: Document) -> Story:
         """Every sentence of the story's running copy with its attributions, and its quotations."""
         sentences: list[SentenceFacts] = []
         quotations: list[Quotation] = []
+        paragraphs: list[tuple[int, int]] = []
         for block in document.blocks:
             if block.kind not in self.blocks:
                 continue
             first = len(sentences)
             for i, sentence in enumerate(block.sentences):
-                sentences.append(SentenceFacts(block, sentence, i == 0,
+                sentences.append(SentenceFacts(block, sentence, i == 0, paragraph=len(paragraphs),
                                                question=sentence.text.rstrip(_CLOSERS).endswith("?")))
             if len(sentences) == first:
                 continue
-            quoted = [match.span() for match in _QUOTE.finditer(block.text)]
+            paragraphs.append((first, len(sentences)))
+            # A mark after "=" or before ">" belongs to markup (an embedded tweet's attributes).
+            quoted = [match.span() for match in _QUOTE.finditer(block.text)
+                      if block.text[match.start() - 1:match.start()] != "=" and
+                      block.text[match.start() + 1:match.start() + 2] != ">"]
             for start, end in quoted:
                 inside = [first + i for i, s in enumerate(block.sentences) if s.start < end and s.end > start]
                 quotations.append(Quotation(block, (start, end), len(_WORD.findall(block.text, start, end)), inside))
@@ -406,7 +660,7 @@ class Detector:
                 facts.attributions = found
         self._resolve_pronouns(sentences)
         self._carry(sentences)
-        return Story(sentences, quotations)
+        return Story(sentences, quotations, paragraphs, self.evidence_nouns)
 
     def claims(self, facts: SentenceFacts) -> list[tuple[tuple[int, int], str]]:
         """The claims of a sentence, found on first use: most attributed sentences never need them."""
@@ -414,11 +668,15 @@ class Detector:
             return facts.claims
         block, sentence = facts.block, facts.sentence
         facts.claims = []
+        if "{" in sentence.text or "}" in sentence.text:
+            return facts.claims  # code or a style sheet scraped with the copy, not prose
         for match in self.claim.finditer(sentence.text.lower()):
             start, end = sentence.start + match.start(), sentence.start + match.end()
             kind = match.lastgroup or "counts"
             if kind == "counts" and any(d.start <= start < d.end for d in block.dates):
                 continue  # "Oct. 7 attacks" counts nothing
+            if kind == "accusations" and start > sentence.start and block.text[start].isupper():
+                continue  # a name: "the Convention against Torture"
             if kind in _FRAMED_KINDS:
                 words = {word.lower() for word in _WORD.findall(sentence.text)}
                 if kind == "accusations" and self.accusation_framing.intersection(words):
@@ -492,6 +750,74 @@ class _Positions:
         return self._ends[2 * i + 1]
 
 
+def _names_someone(source: str, words: list[str], head: int) -> bool:
+    """Whether a source span with an unnamed head also names its person: "spokeswoman Haley Morris",
+    "experts such as Jane Doe", "Paula Jones, a former state employee who …"."""
+    after = words[head + 1:head + 4]
+    if after and (_NAME.fullmatch(after[0]) or after[0].lower() in _INTRODUCING and
+                  any(_NAME.fullmatch(word) for word in after[1:])):
+        return True
+    # "Paula Jones, a former state employee", "Edwards and others": a name joined before the head.
+    at = source.lower().find(words[head].lower())
+    before = source[:at]
+    joint = max(before.find(","), before.find(" and "))
+    if joint > 0 and _is_name(before[:joint]):
+        return True
+    # "the leader of the group, Abu Alaa al-Walae": a name in apposition after it.
+    return _APPOSED_NAME.search(source, at) is not None
+
+
+def _is_name(text: str) -> bool:
+    """Whether a few words are a proper name: "Paula Jones", "Abu Alaa al-Walae", "Bank of England"."""
+    words = _WORD.findall(text)
+    return 0 < len(words) <= 6 and _NAME.fullmatch(words[0]) is not None and \
+        all(_NAME.fullmatch(word) or word in _NAME_PARTICLES or "-" in word for word in words)
+
+
+def _subject_start(text: str, source: Span) -> int:
+    """Where a source span's subject starts: after its last comma unless what comes before is a name
+    ("… war on the Gaza Strip, Iraqi sources" → "Iraqi sources"; "Paula Jones, a former …" stays)."""
+    comma = text.rfind(",", source.start, source.end)
+    if comma < 0 or _is_name(text[source.start:comma]):
+        return source.start
+    return comma + 1 + len(text[comma + 1:source.end]) - len(text[comma + 1:source.end].lstrip())
+
+
+def _nearest_cue(text: str, source: Span, spans: list[Span]) -> Span | None:
+    """The cue of a source: the nearest, within _NEAR_CUE characters and no quotation mark away
+    ("a senior official said", "according to officials …")."""
+    best, gap = None, _NEAR_CUE + 1
+    for cue in spans:
+        if cue.role != "Cue":
+            continue
+        between = text[min(source.end, cue.end):max(source.start, cue.start)]
+        if len(between) < gap and not any(mark in between for mark in "“”\""):
+            best, gap = cue, len(between)
+    return best
+
+
+def _partial(quotation: Quotation, sentence: Sentence) -> bool:
+    """A phrase quoted inside the writer's own sentence ("hoped to “look like Donald Trump.”"), not
+    introduced by a colon: a partial quote or scare quotes, which the rule leaves to the editor."""
+    before = quotation.block.text[sentence.start:quotation.span[0]].rstrip()
+    return bool(_WORD.search(before)) and not before.endswith(":")
+
+
+def _labelled(quotation: Quotation) -> bool:
+    """A quotation credited without a verb: a transcript label ("PENCE: Well, look …"), a roundup
+    ("Meghan McCain, Twitter: “…”") or a dash credit after it ("“… gangsters.” ― Carla Sanchez")."""
+    text, (start, end) = quotation.block.text, quotation.span
+    return bool(_SPEAKER_LABEL.match(text) or _LABEL_BEFORE.search(text[:start]) or
+                _DASH_CREDIT.match(text, end) or _CREDIT_LAST.search(text))
+
+
+def _model() -> Model:
+    """The attribution model, imported on first need: a run with nothing to ask it never loads it."""
+    from copydesk.checks.attribution_model import model
+
+    return model()
+
+
 def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
     return any(start < position < end for start, end in spans)
 
@@ -516,8 +842,8 @@ def detector_for(options: dict) -> Detector:
 
 
 _CLAIM_KINDS = {
-    "counts": "a figure", "proportions": "a figure", "superlatives": "a superlative or record",
-    "trends": "a trend", "accusations": "an accusation", "plans": "a claim about someone's plans",
+    "counts": "a figure or statistic", "proportions": "a figure or statistic", "superlatives": "a superlative or record",
+    "trends": "a trend", "accusations": "an accusation or allegation", "forecasts": "a forecast",
 }
 
 
@@ -526,7 +852,7 @@ _CLAIM_KINDS = {
     description="Claims and quotations with no source, anonymous and vague sourcing.",
     rules=[
         Rule("unattributed-claim", "warning",
-             "A statistic, record, trend, accusation or plan with no attribution in or around its sentence."),
+             "A statistic, record, trend, accusation or forecast with no source in or around its sentence."),
         Rule("unattributed-quote", "warning", "A direct quotation of four or more words with no speaker."),
         Rule("anonymous-source", "info", 'Attribution to an unnamed source: "sources said", "a senior official".'),
         Rule("vague-attribution", "warning", '"Critics say", "it is believed", "reportedly", unnamed experts.'),
@@ -542,6 +868,7 @@ _CLAIM_KINDS = {
         Option("reporting_phrases", list[str], 'Other reporting expressions (regular expressions): "according to".'),
         Option("vague_phrases", list[str], 'Attributions that name nobody: "reportedly", "it is believed".'),
         Option("anonymous_sources", list[str], 'Heads of an unnamed source: "official", "source".'),
+        Option("role_sources", list[str], 'Heads of an unnamed source after "a"/"one": "a spokeswoman".'),
         Option("vague_sources", list[str], 'Heads of a vague source: "critics", "experts".'),
         Option("anonymity_phrases", list[str], 'Said of an unnamed source: "on condition of anonymity".'),
         Option("claim_proportions", list[str], 'Proportions and rates: "47%", "half", "the majority".'),
@@ -551,7 +878,7 @@ _CLAIM_KINDS = {
         Option("claim_superlatives", list[str], "Superlatives and records (regular expressions)."),
         Option("claim_trends", list[str], "Trends and frequencies (regular expressions)."),
         Option("claim_accusations", list[str], "Accusations (regular expressions)."),
-        Option("claim_plans", list[str], "Claims about plans (regular expressions)."),
+        Option("claim_forecasts", list[str], "Forecasts (regular expressions)."),
         Option("accusation_framing", list[str], 'Words that frame an accusation as legal process: "charged".'),
         Option("public_data_words", list[str], 'Words of market data, which needs no source: "shares", "dollar".'),
         Option("continuation_subjects", list[str],
@@ -563,7 +890,7 @@ def attribution(document: Document, ctx: CheckContext) -> Iterator[Finding]:
     story = detector.read(document)
     yield from _unattributed_claims(story, ctx)
     yield from _unattributed_quotes(story, detector.min_quote_words, ctx)
-    yield from _sourcing(story, ctx)
+    yield from _sourcing(story, detector.unnamed_sources(story), ctx)
     ctx.summary.update(story.summary())
 
 
@@ -573,7 +900,8 @@ def _unattributed_claims(story: Story, ctx: CheckContext) -> Iterator[Finding]:
         sentence = facts.sentence
         yield ctx.finding(
             "unattributed-claim",
-            f'{_CLAIM_KINDS[kind].capitalize()} ("{facts.block.text[start:end]}") with no source: say who says so.',
+            f'{_CLAIM_KINDS[kind].capitalize()} ("{facts.block.text[start:end]}") with no source in its sentence '
+            f'and none carried from its paragraph: say who says so.',
             facts.block.source_span(sentence.start, sentence.end))
 
 
@@ -581,7 +909,8 @@ def _unattributed_quotes(story: Story, min_words: int, ctx: CheckContext) -> Ite
     for quotation in story.unattributed_quotations(min_words):
         yield ctx.finding(
             "unattributed-quote",
-            f"A quotation of {quotation.words} words with no speaker: say who said it.",
+            f"A quotation of {quotation.words} words with no speaker in this or the previous paragraph: "
+            f"say who said it.",
             quotation.block.source_span(*quotation.span))
 
 
@@ -591,33 +920,30 @@ def _is_title(quoted: str) -> bool:
     return len(long_words) > 1 and all(w[0].isupper() for w in long_words)
 
 
-def _sourcing(story: Story, ctx: CheckContext) -> Iterator[Finding]:
+def _sourcing(story: Story, sources: list[AnonymousSource], ctx: CheckContext) -> Iterator[Finding]:
     anonymous_seen: set[str] = set()
-    anonymous_total = sum(a.kind == "anonymous" for f in story.sentences for a in f.attributions)
-    for facts in story.sentences:
-        text = facts.block.text
-        for attribution in facts.attributions:
-            span = facts.block.source_span(*attribution.span)
-            said = text[slice(*attribution.span)]
-            if attribution.pronoun:
-                continue  # counted in the summary; its source was reported where it was named
-            if attribution.kind == "vague":
-                yield ctx.finding("vague-attribution",
-                                  f'Vague attribution "{said}": name who says so, or cut the claim.', span)
-            elif attribution.kind == "anonymous":
-                if attribution.anonymity is None and attribution.head in anonymous_seen:
-                    continue
-                anonymous_seen.add(attribution.head)
-                count = f" ({anonymous_total} attributions to unnamed sources in this story)" \
-                    if anonymous_total > 1 else ""
-                if attribution.anonymity is not None:
-                    why = f'granted anonymity ("{text[slice(*attribution.anonymity)]}")'
-                    span = facts.block.source_span(min(attribution.span[0], attribution.anonymity[0]),
-                                                   max(attribution.span[1], attribution.anonymity[1]))
-                    message = f"Anonymous source, {why}: say why the source cannot be named{count}."
-                else:
-                    message = f'Anonymous source "{said}": name the source or say why it cannot be named{count}.'
-                yield ctx.finding("anonymous-source", message, span)
+    anonymous_total = sum(source.kind == "anonymous" for source in sources)
+    for source in sources:
+        block = source.facts.block
+        said = block.text[slice(*source.span)]
+        if source.kind == "vague":
+            yield ctx.finding("vague-attribution",
+                              f'Vague attribution "{said}": name who says so, or cut the claim.',
+                              block.source_span(*source.span))
+            continue
+        head = source.head.rstrip("s")  # "two leaders …", then "One leader said": the same kind of source
+        if source.anonymity is None and head in anonymous_seen:
+            continue
+        anonymous_seen.add(head)
+        count = f" ({anonymous_total} attributions to unnamed sources in this story)" if anonymous_total > 1 else ""
+        if source.anonymity is not None:
+            clause = block.text[slice(*source.anonymity)]
+            span = block.source_span(min(source.span[0], source.anonymity[0]), max(source.span[1], source.anonymity[1]))
+            message = f'Anonymous source, granted anonymity ("{clause}"): say why the source cannot be named{count}.'
+        else:
+            span = block.source_span(*source.span)
+            message = f'Anonymous source "{said}": name the source or say why it cannot be named{count}.'
+        yield ctx.finding("anonymous-source", message, span)
 
 
 @hookimpl
