@@ -462,6 +462,11 @@ def test_a_token_is_needed_when_set(tmp_path):
         assert post_form(port, "/v2/check", {**form, "apiKey": token})[0] == 200
         assert request(port, "GET", f"/v2/words?apiKey={token}")[0] == 200
         assert request(port, "GET", "/v2/words")[0] == 401
+        # An empty or bare apiKey in the query is no token, and does not excuse the form from having one.
+        for query in ("?apiKey=", "?apiKey", "?apiKey=wrong"):
+            assert post_form(port, f"/v2/check{query}", form)[0] == 401
+            assert post_form(port, f"/v2/words/add{query}", {"word": "Zelenskyy"})[0] == 401
+        assert post_form(port, f"/v2/check?apiKey={token}", form)[0] == 200
         # The editor's page and files hold no copy: the editor asks for the token itself.
         assert [request(port, "GET", path)[0] for path in ("/healthz", "/", "/static/editor.js")] == [200] * 3
 

@@ -315,9 +315,13 @@ class Guard:
             if scope["method"] not in ("GET", "HEAD", "OPTIONS"):
                 # A page elsewhere may not make a visitor's browser check copy or change the word list.
                 return _error(403, f"requests from {origin} are not allowed (see --allow-origin)")
-        if self.settings.token and not _public(scope) and not _authorised(scope, headers, self.settings.token):
-            return _error(401, "a token is needed: Authorization: Bearer TOKEN, or the apiKey parameter",
-                          {"WWW-Authenticate": "Bearer"})
+        if self.settings.token and not _public(scope):
+            verdict = _authorised(scope, headers, self.settings.token)
+            if verdict is False:
+                return _error(401, "a token is needed: Authorization: Bearer TOKEN, or the apiKey parameter",
+                              {"WWW-Authenticate": "Bearer"})
+            if verdict is True:  # the routes that read forms need not look for apiKey again
+                scope.setdefault("state", {})[_TOKEN_CHECKED] = True
         return None
 
 
@@ -337,26 +341,28 @@ def _same_origin(origin: str, host: str) -> bool:
     return origin.split("://", 1)[-1] == host
 
 
-def _authorised(scope: Scope, headers: Mapping[str, str], token: str) -> bool:
+_TOKEN_CHECKED = "copydesk_token_checked"
+
+
+def _authorised(scope: Scope, headers: Mapping[str, str], token: str) -> bool | None:
+    """True when the request carries the token, False when it does not, None when a LanguageTool
+    form may still carry it (a POST to /v2/: the route checks ``apiKey`` once the form is read)."""
     given = headers.get("authorization", "")
     if given[:7].casefold() == "bearer ":
         return hmac.compare_digest(given[7:].strip().encode(), token.encode())
-    # LanguageTool clients send apiKey with the form; only the query string is looked at here,
-    # and the routes that take forms check it once the form is read (_api_key_checked).
-    query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+    query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True))
     if "apiKey" in query:
         return hmac.compare_digest(query["apiKey"].encode(), token.encode())
-    return scope["method"] == "POST" and scope["path"].startswith("/v2/")
+    return None if scope["method"] == "POST" and scope["path"].startswith("/v2/") else False
 
 
 def _api_key_checked(handler: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
-    """LanguageTool's clients send the key as the form field ``apiKey``: checked once the form is read."""
+    """LanguageTool's clients send the key as the form field ``apiKey``: checked once the form is read,
+    unless the guard has already found the token in the request's header or query."""
 
     async def checked(request: Request) -> Response:
         token = request.app.state.settings.token
-        headers = request.headers
-        if token and not headers.get("authorization", "").casefold().startswith("bearer ") \
-                and "apiKey" not in request.query_params:
+        if token and not request.scope.get("state", {}).get(_TOKEN_CHECKED):
             form = await _form(request)
             if not hmac.compare_digest(form.get("apiKey", "").encode(), token.encode()):
                 raise HTTPException(401, "a token is needed: Authorization: Bearer TOKEN, or the apiKey parameter",
