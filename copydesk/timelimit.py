@@ -49,10 +49,20 @@ class _Watchdog:
             self.lock.notify()
 
     def remove(self, deadline: _Deadline) -> None:
-        with self.lock:
-            deadline.active = False
+        # The watchdog raises only for an active deadline, holding the lock; so once this thread
+        # holds the lock, no exception for it can start. One raised just before may arrive at any
+        # bytecode here, even right after the lock is acquired and before a "with" block would
+        # be entered (which would leave the lock held for good): hence acquire/release by hand.
+        deadline.active = False
+        try:
+            self.lock.acquire()
             if deadline.fired:  # raised too late to matter: withdraw it if it is still pending
                 _raise_in(deadline.thread, None)
+        except OverBudget:
+            pass  # it arrived after the budgeted block had ended: there is nothing left to stop
+        finally:
+            if self.lock._is_owned():  # type: ignore[attr-defined]
+                self.lock.release()
 
     def _watch(self) -> None:
         with self.lock:
@@ -67,8 +77,9 @@ class _Watchdog:
                     self.lock.wait(wait)
                     continue
                 deadline = heapq.heappop(self.queue)[2]
-                deadline.fired = True
-                _raise_in(deadline.thread, OverBudget)
+                if deadline.active:  # its thread may have left the block since the queue was pruned
+                    deadline.fired = True
+                    _raise_in(deadline.thread, OverBudget)
 
 
 def _raise_in(thread: int, exception: type[BaseException] | None) -> None:

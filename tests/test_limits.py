@@ -85,15 +85,40 @@ def test_a_budget_that_runs_out_as_its_block_ends_raises_there_or_not_at_all():
     from copydesk.timelimit import OverBudget, budget
 
     stopped = 0
-    for _ in range(300):  # deadlines that pass just as the block ends
+    for turn in range(300):  # blocks of 0.1 to 10 ms: deadlines that pass before, as and after they end
         try:
-            with budget(0.0005):
-                sum(range(3000))
+            with budget(0.002):
+                sum(range(10_000 * (1 + turn % 100)))
         except OverBudget:
             stopped += 1
         sum(range(3000))  # a late exception, escaping the with statement, would be raised here
     time.sleep(0.05)
     assert 0 < stopped < 300
+
+
+def test_deadlines_passing_as_blocks_end_in_many_threads_never_strand_the_watchdog():
+    import copydesk.timelimit as timelimit
+
+    def finish_near_the_deadline():
+        for _ in range(400):
+            try:
+                with timelimit.budget(0.0003):
+                    sum(range(2000))
+            except timelimit.OverBudget:
+                pass
+
+    threads = [threading.Thread(target=finish_near_the_deadline) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a budget waits for ever on the watchdog"
+    assert timelimit._watchdog.lock.acquire(timeout=5), "the watchdog's lock was left held"
+    timelimit._watchdog.lock.release()
+    with pytest.raises(timelimit.OverBudget):  # and budgets still work
+        with timelimit.budget(0.05):
+            while True:
+                sum(range(100))
 
 
 def test_ctrl_c_still_stops_a_check_running_under_a_budget(tmp_path):
