@@ -100,7 +100,7 @@ def _residue(ctx: CheckContext, document: Document) -> Iterator[Finding]:
             reason = "page furniture"
         else:
             if block.kind not in ("headline", "caption"):  # a credit is a caption's own
-                yield from _glued_residue(ctx, block, edges)
+                yield from _glued_residue(ctx, document, block, edges)
             continue
         yield ctx.finding(
             "scrape-residue",
@@ -149,7 +149,8 @@ def _residue_window(text: str, start: int, whole_line: bool) -> str:
     return text[start:start + _RESIDUE_MAX_CHARS]
 
 
-def _glued_residue(ctx: CheckContext, block: Block, edges: tuple[Any, Any]) -> Iterator[Finding]:
+def _glued_residue(ctx: CheckContext, document: Document, block: Block,
+                   edges: tuple[Any, Any]) -> Iterator[Finding]:
     """Credits and furniture at a block's start or end or alone on one of its lines: the
     finding covers the residue and the space before it (after it, opening the block), so
     the fix leaves the copy as it would have been without it."""
@@ -176,13 +177,16 @@ def _glued_residue(ctx: CheckContext, block: Block, edges: tuple[Any, Any]) -> I
         delete_from = len(text[:start].rstrip()) if text[:start].strip() else start
         if delete_from == 0 and end >= len(text.rstrip()):
             delete_from, end = 0, len(text)
+        span = block.source_span(delete_from, end)
         yield ctx.finding(
             "scrape-residue",
             f'"{residue}" looks like scraping residue (a credit or page furniture in the copy); '
             "delete it.",
-            block.source_span(delete_from, end),
+            span,
             suggestions=[""],
-            fixable=True,
+            # Deleting markup with it ("*Photo: AP.* The mayor", "[Reuters](…)") could break the
+            # file's markup: safe to apply unreviewed only where the file holds just the words.
+            fixable=document.source.text[span[0]:span[1]] == text[delete_from:end],
         )
 
 

@@ -103,3 +103,18 @@ def test_residue_patterns_read_a_story_with_a_lone_surrogate(cli, tmp_path):
                       'Featured image via Harbour Trust"}\n', encoding="utf-8")
     found = json_findings(cli, export, select="duplicates")
     assert [(f["rule"], f["text"]) for f in found] == [("scrape-residue", "Featured image via Harbour Trust")]
+
+
+def test_residue_wrapped_in_markup_is_reported_but_never_fixed_unreviewed(cli, tmp_path):
+    # Deleting "Photo: AP." out of "*Photo: AP.*" would leave a stray "*" that opens emphasis.
+    story = tmp_path / "story.md"
+    story.write_text("# Mayor\n\n*Photo: AP.* The mayor said the budget would pass on time.\n\n"
+                     "Shares rose. **Featured image via [Reuters](http://x.example)**\n\n"
+                     "The council met. Photo by Jane Doe\n", encoding="utf-8")
+    found = json_findings(cli, story, select="scrape-residue")
+    assert [(f["text"].strip(), f["fixable"]) for f in found] == [
+        ("Photo: AP.*", False), ("**Featured image via [Reuters", False), ("Photo by Jane Doe", True)]
+    assert cli("check", story, "--select", "scrape-residue", "--fix").code == 0
+    assert story.read_text(encoding="utf-8") == (
+        "# Mayor\n\n*Photo: AP.* The mayor said the budget would pass on time.\n\n"
+        "Shares rose. **Featured image via [Reuters](http://x.example)**\n\nThe council met.\n")
