@@ -1,8 +1,8 @@
 """The house word list: words a newsroom has told copydesk are right.
 
 A word on it is never reported by a spelling rule (real-word-error,
-inconsistent-spelling, house-spelling, or any rule declared with
-``spelling=True``), whichever front-end checks the copy: ``copydesk check``,
+inconsistent-spelling, or any rule declared with ``spelling=True``; the house
+style book, house-spelling, still wins), whichever front-end checks the copy: ``copydesk check``,
 ``audit``, the server (``/v2/words``) or the language server.
 
 The list is a UTF-8 text file, ``copydesk-words.txt``, kept beside the rules
@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import threading
 from typing import Iterable
+
+from copydesk.sources import write_atomically
 
 FILE_NAME = "copydesk-words.txt"
 
@@ -135,28 +136,10 @@ class HouseWords:
             raise HouseWordsError(f"{self.path}: cannot read the house word list: {error}") from None
 
     def _write(self, lines: list[str]) -> None:
-        folder = os.path.dirname(os.path.abspath(self.path))
         try:
-            handle, temporary = tempfile.mkstemp(dir=folder, prefix=".copydesk-words-", suffix=".tmp")
+            write_atomically(self.path, "".join(f"{line}\n" for line in lines).encode("utf-8"))
         except OSError as error:
             raise HouseWordsError(f"{self.path}: cannot write the house word list: {error.strerror}") from None
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write("".join(f"{line}\n" for line in lines))
-                stream.flush()
-                os.fsync(stream.fileno())
-            if os.path.exists(self.path):
-                os.chmod(temporary, os.stat(self.path).st_mode & 0o7777)
-            else:
-                umask = os.umask(0)
-                os.umask(umask)
-                os.chmod(temporary, 0o666 & ~umask)
-            os.replace(temporary, self.path)
-        except OSError as error:
-            raise HouseWordsError(f"{self.path}: cannot write the house word list: {error.strerror}") from None
-        finally:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
         self._load()
 
 

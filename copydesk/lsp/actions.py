@@ -27,7 +27,9 @@ _FRONT_MATTER_FENCE = re.compile(r"---[ \t]*\r?\n?$")
 def suggestion_edit(result: DocumentResult, finding: Finding, suggestion: str, index: LineIndex) -> types.TextEdit:
     """The edit that puts ``suggestion`` in place of ``finding``'s text."""
     one = Report(results=[DocumentResult(result.document, [replace(finding, suggestions=[suggestion], fixable=True)])])
-    for fix in fixing.plan(one):
+    # The edit goes to the editor's buffer, not the file: whether the file on disk is a link or
+    # read-only (or not saved yet) is the editor's business.
+    for fix in fixing.plan(one, links_and_read_only=True):
         if fix.changed:
             return minimal_edit(index, fix.fixed)
     start = finding.offset
@@ -36,7 +38,7 @@ def suggestion_edit(result: DocumentResult, finding: Finding, suggestion: str, i
 
 def fix_all_edit(report: Report, path: str, index: LineIndex) -> tuple[types.TextEdit, int] | None:
     """The edit applying every safe fix of ``path`` (the ``--fix`` set), and how many; None when there is none."""
-    for fix in fixing.plan(report):
+    for fix in fixing.plan(report, links_and_read_only=True):  # the buffer, as above
         if fix.path == path and fix.changed:
             return minimal_edit(index, fix.fixed), len(fix.applied)
     return None

@@ -32,7 +32,7 @@ from pygls.uris import from_fs_path, to_fs_path
 from copydesk import __version__, house_words
 from copydesk.config import ConfigError, find_user_config, load_config
 from copydesk.engine import Engine, UsageError, plan
-from copydesk.findings import INTERNAL_ERROR_RULE, TIME_LIMIT_RULE, Finding
+from copydesk.findings import INCOMPLETE_RULES, Finding
 from copydesk.lsp import actions
 from copydesk.lsp.positions import LineIndex
 from copydesk.plugins import Registry, load_registry
@@ -42,9 +42,6 @@ SOURCE = "copydesk"
 ADD_HOUSE_WORD = "copydesk.addHouseWord"
 # The README's table of checks and rules (GitHub anchors every heading).
 RULES_DOCUMENTATION = "https://github.com/copydesk/copydesk#checks"
-# Findings about copydesk itself rather than the copy: a check that crashed, or ran out of time
-# (the per-check time budget). They get no suppression and no documentation link.
-TOOL_RULES = frozenset({INTERNAL_ERROR_RULE, TIME_LIMIT_RULE})
 _SEVERITIES = {"error": types.DiagnosticSeverity.Error, "warning": types.DiagnosticSeverity.Warning,
                "info": types.DiagnosticSeverity.Information}
 _MOST_SUGGESTIONS = 5
@@ -262,7 +259,7 @@ class CopydeskLanguageServer(LanguageServer):
             message=finding.message,
             severity=_SEVERITIES.get(finding.severity, types.DiagnosticSeverity.Warning),
             code=finding.rule,
-            code_description=None if finding.rule in TOOL_RULES
+            code_description=None if finding.rule in INCOMPLETE_RULES
             else types.CodeDescription(href=RULES_DOCUMENTATION),
             source=SOURCE,
             related_information=related or None,
@@ -469,7 +466,7 @@ def _quick_fixes(ls: CopydeskLanguageServer, checked: Checked, result: DocumentR
                                       is_preferred=finding.fixable and number == 0,
                                       edit=types.WorkspaceEdit(changes={uri: [edit]})))
     reader = ls.registry.reader_for(checked.path)
-    if finding.rule not in TOOL_RULES and reader is not None:
+    if finding.rule not in INCOMPLETE_RULES and reader is not None:
         edit = actions.suppression_edit(reader.name, finding.line - 1, finding.rule, checked.index)
         if edit is not None:
             found.append(types.CodeAction(title=f"Disable {finding.rule} for this line",

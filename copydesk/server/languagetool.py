@@ -21,11 +21,11 @@ from typing import Any, Mapping
 from copydesk import __version__
 from copydesk import text as textutil
 from copydesk.document import OffsetMap
-from copydesk.findings import INTERNAL_ERROR_RULE, TIME_LIMIT_RULE, Finding
+from copydesk.findings import INCOMPLETE_RULES as ENGINE_INCOMPLETE_RULES, Finding
 from copydesk.report import Report, RuleInfo
 
 # Findings that say the check of this text did not finish: LanguageTool's incompleteResults.
-INCOMPLETE_RULES = frozenset({TIME_LIMIT_RULE, INTERNAL_ERROR_RULE, "languagetool-unavailable"})
+INCOMPLETE_RULES = ENGINE_INCOMPLETE_RULES | {"languagetool-unavailable"}
 LANGUAGES = [
     {"name": "English", "code": "en", "longCode": "en"},
     {"name": "English (US)", "code": "en", "longCode": "en-US"},
