@@ -447,6 +447,19 @@ def test_a_full_queue_answers_503_with_retry_after(tmp_path):
         assert [answer[0] for answer in answers] == [200, 200]
 
 
+def test_without_a_token_only_requests_addressed_to_this_machine_are_answered(tmp_path):
+    from copydesk.server.app import create_app
+
+    # DNS rebinding: a page at evil.example, its name pointed at 127.0.0.1, posts with its own Origin and Host.
+    with ThreadServer(create_app(_engine(tmp_path))) as served:
+        port = served.port
+        rebound = {"Host": f"evil.example:{port}", "Origin": f"http://evil.example:{port}"}
+        assert post_form(port, "/v2/words/add", {"word": "Zelenskyy"}, rebound)[0] == 403
+        assert post_json(port, "/api/v1/check", {"text": "A story."}, {"Host": "evil.example"})[0] == 403
+        for host in (f"127.0.0.1:{port}", f"localhost:{port}", "localhost"):
+            assert post_json(port, "/api/v1/check", {"text": "A story."}, {"Host": host})[0] == 200
+
+
 def test_a_token_is_needed_when_set(tmp_path):
     from copydesk.server.app import Settings, create_app
 

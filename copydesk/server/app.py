@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import ipaddress
 import json
 import logging
 import os
@@ -312,6 +313,11 @@ class Guard:
 
     def _refusal(self, scope: Scope) -> Response | None:
         headers = {key.decode("latin-1").casefold(): value.decode("latin-1") for key, value in scope["headers"]}
+        if not self.settings.token and not is_loopback(_host_name(headers.get("host", ""))):
+            # A server without a token listens on loopback only; a page whose own name was made to
+            # point at 127.0.0.1 (DNS rebinding) would pass the same-origin test below, not this one.
+            return _error(403, "this server answers only requests addressed to this machine "
+                               "(Host: 127.0.0.1 or localhost)")
         origin = headers.get("origin")
         if origin and origin not in self.allowed and not _same_origin(origin, headers.get("host", "")) \
                 and not origin.startswith(_EXTENSION_ORIGINS):
@@ -338,6 +344,27 @@ def _public(scope: Scope) -> bool:
     (they hold no copy; the editor asks for the token before it checks anything)."""
     path = scope["path"]
     return path in ("/", "/healthz") or path.startswith("/static/") or scope["method"] == "OPTIONS"
+
+
+LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names only this machine (127.0.0.0/8, ::1, localhost)."""
+    if host.casefold() in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+
+def _host_name(host: str) -> str:
+    """The name in a Host header, without its port ("[::1]:8081" → "[::1]")."""
+    if host.startswith("["):
+        return host[:host.find("]") + 1]
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 
 def _same_origin(origin: str, host: str) -> bool:

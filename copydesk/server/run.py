@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import sys
 
 from copydesk.engine import Engine, UsageError
-from copydesk.server.app import Settings, create_app
-
-LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
-
-
-def is_loopback(host: str) -> bool:
-    """Whether ``host`` names only this machine (127.0.0.0/8, ::1, localhost)."""
-    if host.casefold() in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
+from copydesk.server.app import Settings, create_app, is_loopback
 
 def read_token(path: str | None) -> str | None:
     """The token in ``path`` (its first line), or None without a file; UsageError when unusable."""
