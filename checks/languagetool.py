@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,6 +32,8 @@ from copydesk.hookspecs import hookimpl
 # LanguageTool issue types that are slips rather than matters of style.
 _SLIPS = frozenset({"misspelling", "grammar", "duplication", "inconsistency", "typographical"})
 _BLOCK_SEPARATOR = "\n\n"
+# How long a server that did not answer is left alone before it is asked again.
+RETRY_SECONDS = 60.0
 HOW_TO_ENABLE = ("install it with `pip install 'copydesk[languagetool]' && copydesk languagetool install` "
                  "(needs Java), or set checks: languagetool: mode: remote and url: in copydesk.yaml")
 
@@ -43,13 +46,15 @@ class Unavailable(Exception):
 class Server:
     url: str  # ending in /v2/
     timeout: float
-    # Why the server stopped answering: asked again, it is not waited for again.
+    # Why the server stopped answering, and when: it is not waited for again for a while, so a run
+    # does not wait on every story, and a long-running copydesk (serve, lsp) tries it again later.
     failure: str | None = None
+    failed_at: float = 0.0
 
     def check(self, text: str, options: dict[str, Any]) -> list[dict[str, Any]]:
         from urllib.request import Request, urlopen  # ~20 ms: only when LanguageTool is used
 
-        if self.failure:
+        if self.failure and time.monotonic() - self.failed_at < RETRY_SECONDS:
             raise Unavailable(self.failure)
 
         form = {"text": text, "language": options["language"]}
@@ -61,10 +66,12 @@ class Server:
         request = Request(urljoin(self.url, "check"), data=urlencode(form).encode(), method="POST")
         try:
             with urlopen(request, timeout=self.timeout) as response:
-                return json.load(response)["matches"]
+                matches = json.load(response)["matches"]
         except (OSError, ValueError, KeyError) as error:
-            self.failure = f"LanguageTool at {self.url} did not answer ({error})"
+            self.failure, self.failed_at = f"LanguageTool at {self.url} did not answer ({error})", time.monotonic()
             raise Unavailable(self.failure) from error
+        self.failure = None
+        return matches
 
 
 @lru_cache(maxsize=4)

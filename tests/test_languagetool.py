@@ -137,3 +137,24 @@ def test_against_the_real_languagetool_when_installed(cli, tmp_path):
     story.write_text("# Fruit\n\nShe ate *a apple* yesterday.\n", encoding="utf-8")
     found = findings(cli, story)
     assert any(f["text"].startswith("a") and "an" in " ".join(f["suggestions"]) for f in found)
+
+
+def test_a_server_that_failed_is_asked_again_after_a_while(server, monkeypatch):
+    # A long-running copydesk (serve, lsp) must not give LanguageTool up for good after one outage.
+    import socket
+
+    from copydesk.checks import languagetool
+
+    options = {"language": "en-US", "disabled_rules": [], "enabled_rules": [], "disabled_categories": [],
+               "enabled_categories": []}
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        down = f"http://127.0.0.1:{closed.getsockname()[1]}/v2/"
+    tool = languagetool.Server(down, timeout=2)
+    with pytest.raises(languagetool.Unavailable):
+        tool.check("The the cat.", options)
+    tool.url = server.rstrip("/") + "/v2/"  # the same server, back up
+    with pytest.raises(languagetool.Unavailable):  # not waited for again at once
+        tool.check("The the cat.", options)
+    monkeypatch.setattr(languagetool, "RETRY_SECONDS", 0.0)
+    assert isinstance(tool.check("The the cat.", options), list) and tool.failure is None
