@@ -130,6 +130,7 @@ class _Scorer:
         self.lex = lex
         self.edit_ratio = options["edit_ratio"]
         self.story_evidence = options["story_evidence"]
+        self.min_ratio = options["min_ratio"]
         self.min_length = options["min_length"]
         self.common = lex.most_common(options["skip_most_common"])
         self.everyday = lex.most_common(options["everyday_words"])
@@ -195,24 +196,31 @@ class _Scorer:
              vocabulary: set[str] | frozenset[str] = frozenset()) -> tuple[str, float, float] | None:
         """The candidate that fits this context far better than ``word``: (candidate, how many
         times as likely, how many times the ratio it needed). A candidate in ``vocabulary``
-        (the story's words) needs ``story_evidence`` times less."""
+        (the story's words) needs ``story_evidence`` times less, unless it is an everyday
+        word: every story says "to" and "are"."""
         score = self.model.score
         written = score(model_word(word), left, right)
         best = None
         for candidate, needed in candidates:
             ratio = times(score(candidate, left, right) - written)
-            if candidate in vocabulary:
+            needed = max(needed, self.min_ratio)
+            if candidate in vocabulary and candidate not in self.everyday:
                 needed /= self.story_evidence
             if ratio >= needed and (best is None or ratio / needed > best[2]):
                 best = (candidate, ratio, ratio / needed)
         return best
 
     def left_speaks(self, word: str, candidate: str, left: tuple[str, ...], right: tuple[str, ...]) -> bool:
-        """Whether the word before says more against ``word`` than the words after it."""
-        log_prob = self.model.log_prob
-        on_left = log_prob(candidate, *left) - log_prob(model_word(word), *left)
-        on_right = self.model.score(candidate, left, right) - self.model.score(model_word(word), left, right)
-        return on_left > on_right - on_left
+        """Whether the words before say more against ``word`` than the words after it.
+
+        The left side's say is how much more it favours ``candidate`` than the
+        two words' own frequencies do; the right side's is how much better the
+        words after follow ``candidate``.
+        """
+        log_prob, score, spelled = self.model.log_prob, self.model.score, model_word(word)
+        on_left = log_prob(candidate, *left) - log_prob(spelled, *left)
+        on_right = score(candidate, left, right) - score(spelled, left, right) - on_left
+        return on_left - (log_prob(candidate) - log_prob(spelled)) > on_right
 
 
 _scorers: dict[tuple, _Scorer] = {}
@@ -297,6 +305,7 @@ def checkable(parts: list[str], index: int, title_case: bool, names: set[str] | 
         Option("confusion_sets", list[str], 'Words often typed for each other, one set per entry ("trial trail").'),
         Option("set_ratio", float, "How many times as likely a confusion-set partner with no tuned ratio must be."),
         Option("edit_ratio", float, "How many times as likely a variant one edit away must be."),
+        Option("min_ratio", float, "No candidate is reported below this ratio, whatever its set's tuned ratio."),
         Option("story_evidence", float, "How many times smaller the ratio is for a candidate the story uses elsewhere."),
         Option("skip_most_common", int, "The N most common English words get no one-edit variants (only their sets)."),
         Option("everyday_words", int, "Repeating one of the N most common words is no sign it is deliberate."),
