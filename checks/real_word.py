@@ -30,8 +30,8 @@ Precision comes first: sparse data is never evidence. A word is left alone when
 - it, or every neighbour it has, is unknown to the model (a name, a number);
 - it is a name: capitalised inside a sentence, or in a Title Case headline
   when the story's copy has it capitalised inside a sentence ("Mr Heath");
-- the story uses it deliberately: a word outside the everyday ones
-  (``everyday_words``) that occurs again with other neighbours — a term of art;
+- the story uses it deliberately: a word rarer than everyday ones
+  (``everyday_frequency``) that occurs again with other neighbours — a term of art;
 - it is part of a compound ("al-Nujaba", "well-known") or all capitals;
 - the candidate is another form of it ("profit"/"profits").
 """
@@ -40,6 +40,8 @@ from __future__ import annotations
 
 import functools
 import json
+import math
+import re
 from collections.abc import Iterator, Mapping
 from importlib import resources
 from typing import Any
@@ -48,7 +50,7 @@ from copydesk.checking import CheckContext, Option, Rule, document_check
 from copydesk.document import Document
 from copydesk.findings import Finding
 from copydesk.hookspecs import hookimpl
-from copydesk.langmodel import SENTENCE_END, SENTENCE_START, LanguageModel, language_model, times
+from copydesk.langmodel import LOG_UNIT, SENTENCE_END, SENTENCE_START, LanguageModel, language_model, times
 from copydesk.lexicon import Lexicon, lexicon, match_case, neighbours, same_word
 
 # How many words outside the model (names, numbers) are remembered as hopeless at most.
@@ -56,6 +58,8 @@ _STRANGERS_REMEMBERED = 100_000
 _SENTENCE_OPENERS = frozenset('.!?:;"“‘(\n')
 _SENTENCE_ENDS = frozenset(".!?")
 _HYPHENS = frozenset("-‐")
+_DOUBLED = re.compile(r"(.)\1")
+_ENDINGS = (("or", "er"), ("men", "man"), ("es", "is"))
 TUNED_SETS = "real_word_sets.json"
 
 Candidates = tuple[tuple[str, float], ...]
@@ -118,6 +122,16 @@ def informative(left: tuple[str, ...], right: tuple[str, ...]) -> bool:
     return any(word not in (SENTENCE_START, SENTENCE_END) for word in (*left[:1], *right[:1]))
 
 
+def _spelling_key(word: str) -> str:
+    """``word`` with the differences of spelling that are not slips evened out: doubled letters
+    ("combatting"), "judgement", "adaptor", "spokesmen", "emphases" (inconsistent-spelling's business)."""
+    word = _DOUBLED.sub(r"\1", word)
+    for ending, even in _ENDINGS:
+        if word.endswith(ending):
+            return word[: -len(ending)] + even
+    return word.replace("ement", "ment")
+
+
 class _Scorer:
     """Which words a word may be a slip for, and whether one fits its context far better.
 
@@ -133,7 +147,7 @@ class _Scorer:
         self.min_ratio = options["min_ratio"]
         self.min_length = options["min_length"]
         self.common = lex.most_common(options["skip_most_common"])
-        self.everyday = lex.most_common(options["everyday_words"])
+        self.everyday_log_prob = math.log(options["everyday_frequency"]) / LOG_UNIT
         self.partners = self._partners(options)
         self.known_candidates: dict[str, Candidates] = {}
         # Words known to have no candidate: a story's pass skips them with one set look-up.
@@ -188,27 +202,47 @@ class _Scorer:
         if len(word) >= self.min_length and word.isalpha() and word not in self.common:
             for variant in self.lex.variants(word):
                 if (variant not in found and variant not in self.common and len(variant) >= self.min_length
-                        and self.model.knows(variant) and not same_word(word, variant)):
+                        and self.model.knows(variant) and not same_word(word, variant)
+                        and _spelling_key(variant) != _spelling_key(word)):
                     found[variant] = self.edit_ratio
         return tuple(sorted((c, r) for c, r in found.items() if not same_word(word, c)))
 
     def best(self, word: str, left: tuple[str, ...], right: tuple[str, ...], candidates: Candidates,
              vocabulary: set[str] | frozenset[str] = frozenset()) -> tuple[str, float, float] | None:
         """The candidate that fits this context far better than ``word``: (candidate, how many
-        times as likely, how many times the ratio it needed). A candidate in ``vocabulary``
-        (the story's words) needs ``story_evidence`` times less, unless it is an everyday
-        word: every story says "to" and "are"."""
-        score = self.model.score
-        written = score(model_word(word), left, right)
+        times as likely, how many times the ratio it needed).
+
+        Sparse data is never evidence: a candidate counts only when the model
+        holds its pair with a neighbour, and a word the model has seen with
+        every neighbour it has is only tried against its confusion-set
+        partners. A candidate in ``vocabulary`` (the story's words) needs
+        ``story_evidence`` times less, unless it is an everyday word: every
+        story says "to" and "are".
+        """
+        model = self.model
+        spelled = model_word(word)
+        before = left[0] if left and left[0] != SENTENCE_START else None
+        after = right[0] if right and right[0] != SENTENCE_END else None
+        if (before is None or model.seen(before, spelled)) and (after is None or model.seen(spelled, after)):
+            partners = self.partners.get(spelled, {})
+            candidates = tuple(c for c in candidates if c[0] in partners)
+        written = model.score(spelled, left, right)
         best = None
         for candidate, needed in candidates:
-            ratio = times(score(candidate, left, right) - written)
+            if not ((before is not None and model.seen(before, candidate))
+                    or (after is not None and model.seen(candidate, after))):
+                continue
+            ratio = times(model.score(candidate, left, right) - written)
             needed = max(needed, self.min_ratio)
-            if candidate in vocabulary and candidate not in self.everyday:
+            if candidate in vocabulary and not self.everyday(candidate):
                 needed /= self.story_evidence
             if ratio >= needed and (best is None or ratio / needed > best[2]):
                 best = (candidate, ratio, ratio / needed)
         return best
+
+    def everyday(self, word: str) -> bool:
+        """Whether ``word`` is so common that a story's using it says nothing."""
+        return self.model.log_prob(model_word(word)) >= self.everyday_log_prob
 
     def left_speaks(self, word: str, candidate: str, left: tuple[str, ...], right: tuple[str, ...]) -> bool:
         """Whether the words before say more against ``word`` than the words after it.
@@ -286,10 +320,12 @@ def is_title_case(words: list[str]) -> bool:
 
 
 def checkable(parts: list[str], index: int, title_case: bool, names: set[str] | frozenset[str] = frozenset()) -> bool:
-    """Whether the word at ``parts[index]`` may be a slip: not a name, not in capitals, not in a compound."""
+    """Whether the word at ``parts[index]`` may be a slip: not a name (capitalised inside a sentence,
+    before another capitalised word, or so elsewhere in the story), not in capitals, not in a compound."""
     written, before, after = parts[index], parts[index - 1], parts[index + 1]
-    if written[0].isupper() and (written.isupper() or (
-            not title_case and not _opens_sentence(before, index == 1)) or written.lower() in names):
+    if written[0].isupper() and (written.isupper() or written.lower() in names or (not title_case and (
+            not _opens_sentence(before, index == 1)
+            or (index + 2 < len(parts) and after.isspace() and parts[index + 2][0].isupper())))):
         return False
     return not _in_compound(before, after)
 
@@ -308,7 +344,7 @@ def checkable(parts: list[str], index: int, title_case: bool, names: set[str] | 
         Option("min_ratio", float, "No candidate is reported below this ratio, whatever its set's tuned ratio."),
         Option("story_evidence", float, "How many times smaller the ratio is for a candidate the story uses elsewhere."),
         Option("skip_most_common", int, "The N most common English words get no one-edit variants (only their sets)."),
-        Option("everyday_words", int, "Repeating one of the N most common words is no sign it is deliberate."),
+        Option("everyday_frequency", float, "Repeating a word at least this frequent in English is no sign it is deliberate."),
         Option("min_length", int, "Shorter words get no one-edit variants."),
         Option("language_model", str, "An ARPA or binary trigram model to use instead of the bundled one."),
     ],
@@ -332,7 +368,7 @@ def real_word_error(document: Document, ctx: CheckContext) -> Iterator[Finding]:
             if not informative(left, right):
                 continue
             found = score.best(word, left, right, candidates, story.vocabulary)
-            if found is None or (word not in score.everyday
+            if found is None or (not score.everyday(word)
                                  and story.used_elsewhere(word, neighbours(block, index))):
                 continue
             candidate, ratio, _ = found

@@ -27,6 +27,9 @@ SENTENCE_START = "<s>"
 SENTENCE_END = "</s>"
 # Look-ups remembered at most, so memory stays bounded over an archive.
 _REMEMBERED = 1_000_000
+# Rare words no phrase of a news model follows: what the model gives them after a word is
+# that word's back-off weight times their own probability.
+_PROBES = ("xylophone", "quixotic")
 
 
 def _pocketsphinx_folder() -> Path:
@@ -53,11 +56,14 @@ class LanguageModel:
     def __init__(self, path: Path) -> None:
         from pocketsphinx import NGramModel
 
+        if not path.is_file():  # pocketsphinx would also log its own errors to stderr
+            raise RuntimeError(f"{path}: no such language model file")
         try:
             self._prob = NGramModel.readfile(str(path)).prob
         except (OSError, RuntimeError, ValueError) as error:
             raise RuntimeError(f"{path}: cannot read the language model ({error})") from error
         self._memo: dict[tuple[str, ...], int] = {}
+        self._backoff: dict[str, int] = {}
 
     def knows(self, word: str) -> bool:
         """Whether ``word`` is in the model's vocabulary."""
@@ -70,8 +76,22 @@ class LanguageModel:
         if found is None:
             if len(self._memo) >= _REMEMBERED:
                 self._memo.clear()
+                self._backoff.clear()
             found = self._memo[key] = self._prob(key)
         return found
+
+    def seen(self, first: str, second: str) -> bool:
+        """Whether the model holds the pair "first second" itself, rather than backing off.
+
+        A backed-off probability is the first word's back-off weight times the
+        second word's own probability, so it is the same multiple of that
+        probability for every unseen second word (within rounding).
+        """
+        log_prob = self.log_prob
+        weight = self._backoff.get(first)
+        if weight is None:
+            weight = self._backoff[first] = min(log_prob(probe, first) - log_prob(probe) for probe in _PROBES)
+        return log_prob(second, first) - log_prob(second) - weight > 2
 
     def score(self, word: str, left: tuple[str, ...], right: tuple[str, ...]) -> int:
         """log P of ``word`` and the words after it, given the words before it.

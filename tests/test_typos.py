@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from conftest import SEEDS, json_findings, needs
 
 HEATH_SEED = "002_62c41b247a7a4074.txt"
@@ -166,3 +168,25 @@ def test_homophones_come_from_the_pronouncing_dictionary(cli, tmp_path):
     assert (found["text"], found["suggestions"]) == ("there children", ["their children"])
     right = write(tmp_path, "right.txt", "Schools\n\nParents said they did not know what their children were taught.\n")
     assert findings(cli, right, select="real-word-error") == []
+
+
+def test_a_missing_language_model_is_named_and_the_other_checks_still_run(cli, tmp_path):
+    story = write(tmp_path, "story.txt", "Title\n\nThe fund manger said so. The the end.\n")
+    rules = write(tmp_path, "rules.yaml", f"checks:\n  real-word-error:\n    language_model: {tmp_path / 'none.lm'}\n")
+    result = cli("check", story, "--select", "real-word-error,repeated-word", "--format", "json", "--rules", rules)
+    found = [f for d in json.loads(result.out)["documents"] for f in d["findings"]]
+    assert sorted(f["rule"] for f in found) == ["internal-error", "repeated-word"]
+    (failure,) = [f for f in found if f["rule"] == "internal-error"]
+    assert "none.lm: no such language model file" in failure["message"]
+
+
+def test_another_language_model_can_be_given_in_the_rules(cli, tmp_path):
+    # A toy ARPA model in which "heath care" is the phrase and "health care" unheard of.
+    arpa = write(tmp_path, "toy.arpa", "\\data\\\nngram 1=6\nngram 2=2\n\n\\1-grams:\n"
+                 "-1.0 <s> -1.0\n-1.0 </s>\n-1.0 the -1.0\n-2.0 heath -1.0\n-2.0 health -1.0\n-1.0 care -1.0\n\n"
+                 "\\2-grams:\n0.0 heath care\n0.0 the heath\n\n\\end\\\n")
+    story = write(tmp_path, "story.txt", "Costs\n\nShe said the health care plan was late.\n")
+    assert findings(cli, story, select="real-word-error") == []
+    rules = write(tmp_path, "rules.yaml", f"checks:\n  real-word-error:\n    language_model: {arpa}\n")
+    (found,) = findings(cli, story, select="real-word-error", extra=("--rules", rules))
+    assert found["suggestions"] in (["heath care"], ["the heath"])

@@ -68,7 +68,9 @@ def homophone_sets() -> list[list[str]]:
             by_sound[sound.strip()].add(spelling)
     sets = set()
     for words in by_sound.values():
-        words = {w for w in words if not any(w != o and same_word(w, o) for o in words)}
+        # Forms of one word, and British and American spellings ("programme"/"program"), are not slips.
+        words = {w for w in words if not any(w != o and (same_word(w, o) or (w.startswith(o) and w[len(o):] in
+                                                                            ("me", "ue"))) for o in words)}
         if len(words) > 1:
             sets.add(tuple(sorted(words)))
     return [list(words) for words in sorted(sets)]
@@ -125,30 +127,28 @@ def occurrences(docs, words: set[str], model):
                         yield word, left, right
 
 
-def balanced(scorer, members: list[str], places, ratio_cut: float | None = None):
-    """Per ladder rung: (true positives, false positives, positives) on balanced data for one set."""
-    from copydesk.langmodel import times
+def balanced(scorer, members: list[str], places):
+    """Per ladder rung: (true positives, false positives, positives) on balanced data for one set.
 
-    score = scorer.model.score
+    ``scorer`` decides as the check does (its evidence rules) with no ratio
+    required; the ladder then applies each ratio.
+    """
     tallies = [[0.0, 0.0, 0.0] for _ in LADDER]
+    weight = 1 / (len(members) - 1)
     for word, left, right in places:
-        scores = {m: score(m, left, right) for m in members}
         # The sentence as written: any flag is a false alarm.
-        rival = max((m for m in members if m != word), key=scores.__getitem__)
-        lead = times(scores[rival] - scores[word])
-        weight = 1 / (len(members) - 1)
+        found = scorer.best(word, left, right, tuple((m, 1.0) for m in members if m != word))
         for tally, rung in zip(tallies, LADDER):
-            tally[1] += lead >= rung
+            tally[1] += found is not None and found[1] >= rung
         # Each other member swapped in: a hit when the original wins by the ratio.
         for slip in members:
             if slip == word:
                 continue
-            best = max((m for m in members if m != slip), key=scores.__getitem__)
-            lead = times(scores[best] - scores[slip])
+            found = scorer.best(slip, left, right, tuple((m, 1.0) for m in members if m != slip))
             for tally, rung in zip(tallies, LADDER):
                 tally[2] += weight
-                if lead >= rung:
-                    tally[0 if best == word else 1] += weight
+                if found is not None and found[1] >= rung:
+                    tally[0 if found[0] == word else 1] += weight
     return tallies
 
 
@@ -167,7 +167,7 @@ def tune() -> None:
     from copydesk.plugins import load_registry
 
     options = load_config().options(load_registry().checks["real-word-error"])
-    scorer = make_scorer(options)
+    scorer = make_scorer({**options, "min_ratio": 1.0, "story_evidence": 1.0})
     data = json.loads(OUTPUT.read_text(encoding="utf-8"))
     tuning = [entry for entry in data["sets"] if entry["half"] == "tuning"]
     words = {w for entry in tuning for w in entry["key"].split()}
