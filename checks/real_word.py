@@ -55,6 +55,8 @@ from copydesk.lexicon import Lexicon, lexicon, match_case, neighbours, same_word
 
 # How many words outside the model (names, numbers) are remembered as hopeless at most.
 _STRANGERS_REMEMBERED = 100_000
+# How many contexts' scores are remembered at most.
+_CONTEXTS_REMEMBERED = 200_000
 _SENTENCE_OPENERS = frozenset('.!?:;"“‘(\n')
 _SENTENCE_ENDS = frozenset(".!?")
 _HYPHENS = frozenset("-‐")
@@ -150,6 +152,8 @@ class _Scorer:
         self.everyday_log_prob = math.log(options["everyday_frequency"]) / LOG_UNIT
         self.partners = self._partners(options)
         self.known_candidates: dict[str, Candidates] = {}
+        # Each context's candidates and how far they lead: phrases recur across a corpus.
+        self.leads: dict[tuple, tuple[tuple[str, float, float], ...]] = {}
         # Words known to have no candidate: a story's pass skips them with one set look-up.
         self.hopeless: set[str] = set()
         self.strangers = 0
@@ -212,12 +216,33 @@ class _Scorer:
         """The candidate that fits this context far better than ``word``: (candidate, how many
         times as likely, how many times the ratio it needed).
 
+        ``candidates`` are :meth:`candidates`'s for ``word``. A candidate in
+        ``vocabulary`` (the story's words) needs ``story_evidence`` times
+        less, unless it is an everyday word: every story says "to" and "are".
+        """
+        key = (word, left, right)
+        leads = self.leads.get(key)
+        if leads is None:
+            if len(self.leads) >= _CONTEXTS_REMEMBERED:
+                self.leads.clear()
+            leads = self.leads[key] = self.leads_of(word, left, right, candidates)
+        best = None
+        for candidate, needed, ratio in leads:
+            needed = max(needed, self.min_ratio)
+            if candidate in vocabulary and not self.everyday(candidate):
+                needed /= self.story_evidence
+            if ratio >= needed and (best is None or ratio / needed > best[2]):
+                best = (candidate, ratio, ratio / needed)
+        return best
+
+    def leads_of(self, word: str, left: tuple[str, ...], right: tuple[str, ...],
+               candidates: Candidates) -> tuple[tuple[str, float, float], ...]:
+        """(candidate, ratio its set needs, how many times as likely it is) for each candidate with evidence.
+
         Sparse data is never evidence: a candidate counts only when the model
         holds its pair with a neighbour, and a word the model has seen with
         every neighbour it has is only tried against its confusion-set
-        partners. A candidate in ``vocabulary`` (the story's words) needs
-        ``story_evidence`` times less, unless it is an everyday word: every
-        story says "to" and "are".
+        partners.
         """
         model = self.model
         spelled = model_word(word)
@@ -227,18 +252,10 @@ class _Scorer:
             partners = self.partners.get(spelled, {})
             candidates = tuple(c for c in candidates if c[0] in partners)
         written = model.score(spelled, left, right)
-        best = None
-        for candidate, needed in candidates:
-            if not ((before is not None and model.seen(before, candidate))
-                    or (after is not None and model.seen(candidate, after))):
-                continue
-            ratio = times(model.score(candidate, left, right) - written)
-            needed = max(needed, self.min_ratio)
-            if candidate in vocabulary and not self.everyday(candidate):
-                needed /= self.story_evidence
-            if ratio >= needed and (best is None or ratio / needed > best[2]):
-                best = (candidate, ratio, ratio / needed)
-        return best
+        return tuple((candidate, needed, times(model.score(candidate, left, right) - written))
+                     for candidate, needed in candidates
+                     if (before is not None and model.seen(before, candidate))
+                     or (after is not None and model.seen(candidate, after)))
 
     def everyday(self, word: str) -> bool:
         """Whether ``word`` is so common that a story's using it says nothing."""

@@ -130,25 +130,30 @@ def occurrences(docs, words: set[str], model):
 def balanced(scorer, members: list[str], places):
     """Per ladder rung: (true positives, false positives, positives) on balanced data for one set.
 
-    ``scorer`` decides as the check does (its evidence rules) with no ratio
-    required; the ladder then applies each ratio.
+    Candidates are scored as the check scores them (its evidence rules,
+    :meth:`leads_of`); the ladder then applies each ratio.
     """
     tallies = [[0.0, 0.0, 0.0] for _ in LADDER]
     weight = 1 / (len(members) - 1)
+
+    def winner(word, left, right):
+        leads = scorer.leads_of(word, left, right, tuple((m, 1.0) for m in members if m != word))
+        return max(((lead, candidate) for candidate, _, lead in leads), default=(0.0, None))
+
     for word, left, right in places:
         # The sentence as written: any flag is a false alarm.
-        found = scorer.best(word, left, right, tuple((m, 1.0) for m in members if m != word))
+        lead, _ = winner(word, left, right)
         for tally, rung in zip(tallies, LADDER):
-            tally[1] += found is not None and found[1] >= rung
+            tally[1] += lead >= rung
         # Each other member swapped in: a hit when the original wins by the ratio.
         for slip in members:
             if slip == word:
                 continue
-            found = scorer.best(slip, left, right, tuple((m, 1.0) for m in members if m != slip))
+            lead, candidate = winner(slip, left, right)
             for tally, rung in zip(tallies, LADDER):
                 tally[2] += weight
-                if found is not None and found[1] >= rung:
-                    tally[0 if found[0] == word else 1] += weight
+                if lead >= rung:
+                    tally[0 if candidate == word else 1] += weight
     return tallies
 
 
@@ -167,7 +172,7 @@ def tune() -> None:
     from copydesk.plugins import load_registry
 
     options = load_config().options(load_registry().checks["real-word-error"])
-    scorer = make_scorer({**options, "min_ratio": 1.0, "story_evidence": 1.0})
+    scorer = make_scorer(options)
     data = json.loads(OUTPUT.read_text(encoding="utf-8"))
     tuning = [entry for entry in data["sets"] if entry["half"] == "tuning"]
     words = {w for entry in tuning for w in entry["key"].split()}
