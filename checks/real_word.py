@@ -87,8 +87,8 @@ def context(parts: list[str], words: list[str], position: int,
             model: LanguageModel) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Up to two words either side of ``words[position]`` (nearest first), as the model sees them.
 
-    A phrase ends at punctuation other than a sentence end and at a word the
-    model does not know; a sentence's start and end are the model's markers.
+    A phrase ends at punctuation other than a sentence end, at a word the
+    model does not know and before a compound ("its already-established"); a sentence's start and end are the model's markers.
     ``parts`` and ``words`` are a block's :attr:`~copydesk.document.Block.parts`
     and :attr:`~copydesk.document.Block.lowered_words`.
     """
@@ -100,7 +100,7 @@ def context(parts: list[str], words: list[str], position: int,
             left.append(SENTENCE_START)
             break
         neighbour = model_word(words[index // 2 - 1])
-        if not separator.isspace() or not model.knows(neighbour):
+        if not separator.isspace() or parts[index - 3][-1:] in _HYPHENS or not model.knows(neighbour):
             break
         left.append(neighbour)
         index -= 2
@@ -112,7 +112,7 @@ def context(parts: list[str], words: list[str], position: int,
             right.append(SENTENCE_END)
             break
         neighbour = model_word(words[index // 2 + 1])
-        if not separator.isspace() or not model.knows(neighbour):
+        if not separator.isspace() or parts[index + 3][:1] in _HYPHENS or not model.knows(neighbour):
             break
         right.append(neighbour)
         index += 2
@@ -173,6 +173,8 @@ class _Scorer:
             ratio = ratio or options["set_ratio"]
             for word in members:
                 for partner in members - {word}:
+                    if _spelling_key(word) == _spelling_key(partner):  # "judgement"/"judgment": no slip
+                        continue
                     mine = partners.setdefault(word, {})
                     mine[partner] = min(mine.get(partner, ratio), ratio)
         return partners
