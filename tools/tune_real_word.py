@@ -20,8 +20,8 @@ is a negative and the sentence with each other member swapped in is a
 positive (weighted so both sides weigh the same). A set's ratio is the lowest
 of a ladder of ratios whose balanced precision is ≥ 0.95 (counting one
 pseudo false alarm, so a handful of examples cannot pass by luck) and at which
-the set flags at most one of its occurrences in the whole tuning copy as
-written (story filters not applied); a set that cannot reach both, or has
+the set flags at most one in 1,000 of its occurrences (at least one) in the
+whole tuning copy as written (story filters not applied); a set that cannot reach both, or has
 under 20 occurrences, gets ``false``: not checked.
 Balanced precision alone lets far too many findings through on clean copy,
 which holds many more right words than slips: rules.yaml's ``min_ratio``,
@@ -49,9 +49,9 @@ COMMON_LOG10 = -5.5
 PRECISION = 0.95
 MIN_OCCURRENCES = 20
 PER_WORD = 300
-# A set may flag at most this many of its occurrences in the tuning copy as written (1.5 million words,
-# copy that holds few slips): the 0.05 false alarms per 1,000 words asked, shared among ~100 sets.
-MAX_FLAGS = 1
+# A set may flag at most this share of its occurrences in the tuning copy as written (at least one):
+# 1.5 million words of edited copy, where a flag is far more often a false alarm than a slip.
+MAX_FLAG_SHARE = 0.001
 LADDER = [2, 3, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 100_000, 1_000_000]
 # Two-letter words are mostly abbreviations and names in the dictionary; only these are words.
 _SPELLING = re.compile(r"[a-z]{3,}|by|to|no|so|be|in|we|or|oh|hi|(?:it|who|they|you|we|there|let|he|she|i)'(?:s|re|ll|ve|d)")
@@ -176,12 +176,13 @@ def flags_on_copy(scorer, members: list[str], places) -> list[int]:
     return flags
 
 
-def choose(tallies, flags=None) -> tuple[float | bool, float, float]:
-    """The lowest rung with balanced precision ≥ PRECISION and at most MAX_FLAGS flags on the
-    tuning copy as written: (ratio or False, precision, recall)."""
+def choose(tallies, flags=None, occurrences: int = 0) -> tuple[float | bool, float, float]:
+    """The lowest rung with balanced precision ≥ PRECISION and at most MAX_FLAG_SHARE of the set's
+    ``occurrences`` flagged on the tuning copy as written: (ratio or False, precision, recall)."""
+    allowed = max(1, int(MAX_FLAG_SHARE * occurrences))
     for number, (rung, (hits, false, positives)) in enumerate(zip(LADDER, tallies)):
         precision = hits / (hits + false + 1)
-        if precision >= PRECISION and hits and (flags is None or flags[number] <= MAX_FLAGS):
+        if precision >= PRECISION and hits and (flags is None or flags[number] <= allowed):
             return rung, round(hits / (hits + false), 3), round(hits / positives, 3)
     return False, 0.0, 0.0
 
@@ -218,7 +219,7 @@ def tune() -> None:
             for i in range(3):
                 total[i] += tally[i]
         flags = flags_on_copy(scorer, members, [place for m in members for place in by_word[m]])
-        entry["ratio"], entry["precision"], entry["recall"] = choose(tallies, flags)
+        entry["ratio"], entry["precision"], entry["recall"] = choose(tallies, flags, entry["occurrences"])
     write(data)
     kept = [e for e in tuning if e["ratio"]]
     print(f"tuning half: {len(kept)} of {len(tuning)} sets kept; all tuning sets pooled: "
