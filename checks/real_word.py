@@ -88,8 +88,8 @@ def context(parts: list[str], words: list[str], position: int,
     """Up to two words either side of ``words[position]`` (nearest first), as the model sees them.
 
     A phrase ends at punctuation other than a sentence end, at a word the
-    model does not know and before a compound ("its already-established"); a sentence's start and end are the model's markers.
-    ``parts`` and ``words`` are a block's :attr:`~copydesk.document.Block.parts`
+    model does not know and before a compound ("its already-established"); a
+    sentence's start and end are the model's markers. ``parts`` and ``words`` are a block's :attr:`~copydesk.document.Block.parts`
     and :attr:`~copydesk.document.Block.lowered_words`.
     """
     left: list[str] = []

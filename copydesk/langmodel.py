@@ -64,10 +64,16 @@ class LanguageModel:
             raise RuntimeError(f"{path}: cannot read the language model ({error})") from error
         self._memo: dict[tuple[str, ...], int] = {}
         self._backoff: dict[str, int] = {}
+        self._known: dict[str, bool] = {}
 
     def knows(self, word: str) -> bool:
         """Whether ``word`` is in the model's vocabulary."""
-        return self.log_prob(word) != UNKNOWN
+        known = self._known.get(word)
+        if known is None:
+            if len(self._known) >= _REMEMBERED:
+                self._known.clear()
+            known = self._known[word] = self.log_prob(word) != UNKNOWN
+        return known
 
     def log_prob(self, word: str, *history: str) -> int:
         """log P(word | history), the nearest word of the history first."""
