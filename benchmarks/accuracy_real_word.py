@@ -132,7 +132,8 @@ def false_alarms(corpora, checks, folder: Path | None) -> None:
 
 
 def _write_judge_file(path: Path, records: list[dict]) -> None:
-    """Every finding, keeping verdicts already given; prints the verdicts' tally."""
+    """Every finding, keeping the verdicts already given; prints the verdicts' tally and, for the
+    judged findings, false alarms per 1,000 words."""
     def key(record):
         return record["corpus"], record["story"], record["offset"], record["text"]
 
@@ -141,9 +142,11 @@ def _write_judge_file(path: Path, records: list[dict]) -> None:
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 record = json.loads(line)
-                old[key(record)] = record.get("verdict", "")
+                old[key(record)] = record
     for record in records:
-        record["verdict"] = old.get(key(record), "")
+        judged = old.get(key(record), {})
+        # The reader's verdict and whatever else the reader wrote ("reason").
+        record.update({name: value for name, value in judged.items() if name not in record or name == "verdict"})
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
     tally = Counter((r["corpus"], r["verdict"] or "unjudged") for r in records)
     print(f"  written {path} ({len(records)} findings); verdicts: "
