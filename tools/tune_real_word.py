@@ -21,13 +21,15 @@ positive (weighted so both sides weigh the same). A set's ratio is the lowest
 of a ladder of ratios whose balanced precision is ≥ 0.95 (counting one
 pseudo false alarm, so a handful of examples cannot pass by luck) and at which
 the set flags at most one in 1,000 of its occurrences (at least one) in the
-whole tuning copy as written (story filters not applied); a set that cannot reach both, or has
-under 20 occurrences, gets ``false``: not checked.
+whole tuning copy as written (story filters not applied); a set that cannot
+reach both, or has under 20 occurrences, gets ``false``: not checked.
+
 Balanced precision alone lets far too many findings through on clean copy,
 which holds many more right words than slips: rules.yaml's ``min_ratio``,
 ``set_ratio`` and ``edit_ratio`` are chosen with
 ``benchmarks/accuracy_real_word.py --tuning-sweep`` (tuning half, BBC +
-polnear-train) for at most 0.05 findings per 1,000 words.
+polnear-train) for at most 0.05 findings per 1,000 words. Needs the
+language model the check uses (rules.yaml's ``language_model``).
 """
 
 from __future__ import annotations
@@ -54,7 +56,8 @@ PER_WORD = 300
 MAX_FLAG_SHARE = 0.001
 LADDER = [2, 3, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 100_000, 1_000_000]
 # Two-letter words are mostly abbreviations and names in the dictionary; only these are words.
-_SPELLING = re.compile(r"[a-z]{3,}|by|to|no|so|be|in|we|or|oh|hi|(?:it|who|they|you|we|there|let|he|she|i)'(?:s|re|ll|ve|d)")
+_SPELLING = re.compile(r"[a-z]{3,}|by|to|no|so|be|in|we|or|oh|hi"
+                       r"|(?:it|who|they|you|we|there|let|he|she|i)'(?:s|re|ll|ve|d)")
 
 
 def half(key: str) -> str:
