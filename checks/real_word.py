@@ -1,170 +1,292 @@
-"""real-word-error: a real word where a close variant fits the context far better.
+"""real-word-error: a real word where another word fits the context far better.
 
 "Attacks on Heath Care" passes every dictionary spell checker: "heath" is a
-word. But "on health" and "health care" are frequent English pairs and "on
-heath", "heath care" are not. For each word, the check compares it with its
-variants one edit away ("heath" → "health", "form" → "from") and with the
-confusion sets of ``rules.yaml`` ("trial"/"trail"), scoring each candidate by
-how often it occurs with its left and right neighbours (see
-:mod:`copydesk.lexicon`), and reports the word when a candidate is more
-probable by a wide margin. A candidate the story itself uses elsewhere needs a
-smaller margin: a story about a trial says "trial" more than once, so "the
-trail began" in it is more likely a slip than in a hiking piece.
+word. A trigram model of English (see :mod:`copydesk.langmodel`) says "health
+care" is far more probable there. The check works the way LanguageTool uses
+n-grams, as confusion-set disambiguation: a word that belongs to a confusion
+set is scored against each other member in its context (two words either
+side, the model's back-off for unseen phrases), and reported when another
+member is more probable by the ratio tuned for that set. The candidates are
+
+- homophones from the CMU Pronouncing Dictionary ("their"/"there",
+  "peace"/"piece", "council"/"counsel"),
+- the newsroom's ``confusion_sets`` in rules.yaml ("heath health",
+  "untied united"),
+- for content words, variants one edit away that keep the first letter
+  ("manger"/"manager"), which need the stricter ``edit_ratio``.
+
+The per-set ratios ship in ``real_word_sets.json`` beside this package's
+modules, tuned for precision on balanced data (tools/tune_real_word.py
+rebuilds them); a set that could not reach the precision asked is not
+checked. A set without a tuned ratio uses ``set_ratio``. A candidate the story
+itself uses elsewhere needs ``story_evidence`` times less.
 
 The finding covers the word and the neighbour that speaks most against it, so
 the suggestion reads as the phrase it should be ("Heath Care" → "Health Care").
+Title Case headlines are scored lower-cased, like everything else.
 
-Precision comes first, so a word is left alone when:
+Precision comes first: sparse data is never evidence. A word is left alone when
 
+- it, or every neighbour it has, is unknown to the model (a name, a number);
 - it is a name: capitalised inside a sentence, or in a Title Case headline
   when the story's copy has it capitalised inside a sentence ("Mr Heath");
-- the story uses it deliberately: it occurs again with other neighbours;
+- the story uses it deliberately: a word rarer than everyday ones
+  (``everyday_frequency``) that occurs again with other neighbours — a term of art;
 - it is part of a compound ("al-Nujaba", "well-known") or all capitals;
-- it or the generic candidate is one of the most common words ("now"/"not",
-  "win"/"in": function-word slips need grammar, not pair counts; list them
-  as confusion sets to check them), or the candidate starts with another
-  letter (typists rarely get the first letter wrong);
-- the candidate is another form of it ("profit"/"profits",
-  "criticised"/"criticized").
+- the candidate is another form of it ("profit"/"profits").
 """
 
 from __future__ import annotations
 
+import functools
+import json
+import math
+import re
 from collections.abc import Iterator, Mapping
+from importlib import resources
 from typing import Any
 
 from copydesk.checking import CheckContext, Option, Rule, document_check
 from copydesk.document import Document
 from copydesk.findings import Finding
 from copydesk.hookspecs import hookimpl
-from copydesk.lexicon import (
-    NOTHING_FOLLOWS,
-    Lexicon,
-    lexicon,
-    match_case,
-    neighbours,
-    same_word,
-    word_sets,
-)
+from copydesk.langmodel import LOG_UNIT, SENTENCE_END, SENTENCE_START, LanguageModel, language_model, times
+from copydesk.lexicon import Lexicon, lexicon, match_case, neighbours, same_word
 
-# How many words outside the list (names, numbers) are remembered as hopeless at most.
+# How many words outside the model (names, numbers) are remembered as hopeless at most.
 _STRANGERS_REMEMBERED = 100_000
+# How many contexts' scores are remembered at most.
+_CONTEXTS_REMEMBERED = 200_000
 _SENTENCE_OPENERS = frozenset('.!?:;"“‘(\n')
+_SENTENCE_ENDS = frozenset(".!?")
 _HYPHENS = frozenset("-‐")
+_DOUBLED = re.compile(r"(.)\1")
+_ENDINGS = (("or", "er"), ("men", "man"), ("es", "is"))
+TUNED_SETS = "real_word_sets.json"
+
+Candidates = tuple[tuple[str, float], ...]
+
+
+@functools.cache
+def tuned_sets() -> dict[str, Any]:
+    """The shipped confusion sets and their tuned ratios (see tools/tune_real_word.py)."""
+    return json.loads(resources.files("copydesk").joinpath(TUNED_SETS).read_text(encoding="utf-8"))
+
+
+def set_key(words: list[str] | tuple[str, ...] | set[str]) -> str:
+    """How a confusion set is named in the tuned file: its words, sorted."""
+    return " ".join(sorted(words))
+
+
+def model_word(lowered: str) -> str:
+    """A lower-case word of the copy as the model spells it (straight apostrophes)."""
+    return lowered.replace("’", "'")
+
+
+def context(parts: list[str], words: list[str], position: int,
+            model: LanguageModel) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Up to two words either side of ``words[position]`` (nearest first), as the model sees them.
+
+    A phrase ends at punctuation other than a sentence end, at a word the
+    model does not know and before a compound ("its already-established"); a
+    sentence's start and end are the model's markers. ``parts`` and ``words`` are a block's :attr:`~copydesk.document.Block.parts`
+    and :attr:`~copydesk.document.Block.lowered_words`.
+    """
+    left: list[str] = []
+    index = 2 * position + 1
+    while len(left) < 2:
+        separator = parts[index - 1]
+        if index == 1 or not _SENTENCE_ENDS.isdisjoint(separator):
+            left.append(SENTENCE_START)
+            break
+        neighbour = model_word(words[index // 2 - 1])
+        if not separator.isspace() or parts[index - 3][-1:] in _HYPHENS or not model.knows(neighbour):
+            break
+        left.append(neighbour)
+        index -= 2
+    right: list[str] = []
+    index = 2 * position + 1
+    while len(right) < 2:
+        separator = parts[index + 1]
+        if index + 2 >= len(parts) or not _SENTENCE_ENDS.isdisjoint(separator):
+            right.append(SENTENCE_END)
+            break
+        neighbour = model_word(words[index // 2 + 1])
+        if not separator.isspace() or parts[index + 3][:1] in _HYPHENS or not model.knows(neighbour):
+            break
+        right.append(neighbour)
+        index += 2
+    return tuple(left), tuple(right)
+
+
+def informative(left: tuple[str, ...], right: tuple[str, ...]) -> bool:
+    """Whether a context holds at least one real word: sentence markers alone are no evidence."""
+    return any(word not in (SENTENCE_START, SENTENCE_END) for word in (*left[:1], *right[:1]))
+
+
+def _spelling_key(word: str) -> str:
+    """``word`` with the differences of spelling that are not slips evened out: doubled letters
+    ("combatting"), "judgement", "adaptor", "spokesmen", "emphases" (inconsistent-spelling's business)."""
+    word = _DOUBLED.sub(r"\1", word)
+    for ending, even in _ENDINGS:
+        if word.endswith(ending):
+            return word[: -len(ending)] + even
+    return word.replace("ement", "ment")
 
 
 class _Scorer:
-    """How probable a word is between its neighbours, compared with its variants.
+    """Which words a word may be a slip for, and whether one fits its context far better.
 
     One per set of options, kept for the process: it memoises each word's
     candidates, and a corpus repeats its vocabulary.
     """
 
-    def __init__(self, lex: Lexicon, options: Mapping[str, Any]) -> None:
+    def __init__(self, model: LanguageModel, lex: Lexicon, options: Mapping[str, Any]) -> None:
+        self.model = model
         self.lex = lex
-        self.margin = options["margin"]
-        self.confusion_margin = options["confusion_margin"]
+        self.edit_ratio = options["edit_ratio"]
         self.story_evidence = options["story_evidence"]
-        self.word_affinity = options["word_affinity"]
-        self.candidate_affinity = options["candidate_affinity"]
+        self.min_ratio = options["min_ratio"]
         self.min_length = options["min_length"]
         self.common = lex.most_common(options["skip_most_common"])
-        self.confusions = word_sets(options["confusion_sets"])
-        self.known_candidates: dict[str, tuple[tuple[str, float], ...]] = {}
-        # The confusion-set partners among them: all a word seen with both neighbours is tried against.
-        self.known_confusions: dict[str, tuple[tuple[str, float], ...]] = {}
+        self.everyday_log_prob = math.log(options["everyday_frequency"]) / LOG_UNIT
+        self.partners = self._partners(options)
+        self.known_candidates: dict[str, Candidates] = {}
+        # Each context's candidates and how far they lead: phrases recur across a corpus.
+        self.leads: dict[tuple, tuple[tuple[str, float, float], ...]] = {}
         # Words known to have no candidate: a story's pass skips them with one set look-up.
         self.hopeless: set[str] = set()
         self.strangers = 0
 
-    def candidates(self, word: str) -> tuple[tuple[str, float], ...]:
-        """The words ``word`` (lower case) may be a typo for, each with the margin it must win by.
+    def _partners(self, options: Mapping[str, Any]) -> dict[str, dict[str, float]]:
+        """Each word's confusion-set partners with the ratio they must win by."""
+        tuned = tuned_sets()
+        ratios = {entry["key"]: entry["ratio"] for entry in tuned["sets"]}
+        listed = [set(entry.lower().split()) for entry in options["confusion_sets"]]
+        sets = [set(entry["key"].split()) for entry in tuned["sets"]
+                if entry["source"] == "homophone" and entry["ratio"] is not False]
+        partners: dict[str, dict[str, float]] = {}
+        for members in [*sets, *listed]:
+            ratio = ratios.get(set_key(members), options["set_ratio"])
+            if ratio is False:  # tuned, and could not reach the precision asked: not checked
+                continue
+            ratio = ratio or options["set_ratio"]
+            for word in members:
+                for partner in members - {word}:
+                    if _spelling_key(word) == _spelling_key(partner):  # "judgement"/"judgment": no slip
+                        continue
+                    mine = partners.setdefault(word, {})
+                    mine[partner] = min(mine.get(partner, ratio), ratio)
+        return partners
 
-        Empty for a word too short to check, not a word of the list, or with no
-        variant worth trying; such words go to :attr:`hopeless`. Words of the
-        list are memoised; names and numbers only in :attr:`hopeless`, which is
-        emptied every ``_STRANGERS_REMEMBERED`` of them, so memory stays bounded
-        however large an archive's vocabulary.
+    def candidates(self, word: str) -> Candidates:
+        """The words ``word`` (lower case) may be a slip for, each with the ratio it must win by.
+
+        Empty for a word the model does not know or with no candidate; such
+        words go to :attr:`hopeless`. Known words are memoised; names and
+        numbers only in :attr:`hopeless`, which is emptied every
+        ``_STRANGERS_REMEMBERED`` of them, so memory stays bounded however
+        large an archive's vocabulary.
         """
         found = self.known_candidates.get(word)
         if found is None:
-            if len(word) >= self.min_length and word not in self.lex.words:
+            spelled = model_word(word)
+            if not self.model.knows(spelled):
                 self.strangers += 1
                 if self.strangers > _STRANGERS_REMEMBERED:
                     self.hopeless.clear()
                     self.strangers = 0
                 self.hopeless.add(word)
                 return ()
-            found = self.known_candidates[word] = self._find(word)
-            confusable = self.confusions.get(word, ())
-            self.known_confusions[word] = tuple(c for c in found if c[0] in confusable)
+            found = self.known_candidates[word] = self._find(spelled)
         if not found:
             self.hopeless.add(word)
         return found
 
-    def _find(self, word: str) -> tuple[tuple[str, float], ...]:
-        if len(word) < self.min_length or not word.isalpha():
-            return ()
-        confusable = self.confusions.get(word, set())
-        generic = set() if word in self.common else {c for c in self.lex.variants(word) if c not in self.common}
-        return tuple((c, self.confusion_margin if c in confusable else self.margin)
-                     for c in sorted(generic | confusable)
-                     if self.lex.count(c) and not same_word(word, c))
+    def _find(self, word: str) -> Candidates:
+        found = dict(self.partners.get(word, {}))
+        if len(word) >= self.min_length and word.isalpha() and word not in self.common:
+            for variant in self.lex.variants(word):
+                if (variant not in found and variant not in self.common and len(variant) >= self.min_length
+                        and self.model.knows(variant) and not same_word(word, variant)
+                        and _spelling_key(variant) != _spelling_key(word)):
+                    found[variant] = self.edit_ratio
+        return tuple(sorted((c, r) for c, r in found.items() if not same_word(word, c)))
 
-    def better(self, left: str | None, word: str, right: str | None,
-               candidates: tuple[tuple[str, float], ...], story: _Story) -> tuple[str, float] | None:
-        """The variant that fits this context far better than ``word``, with how many times better.
+    def best(self, word: str, left: tuple[str, ...], right: tuple[str, ...], candidates: Candidates,
+             vocabulary: set[str] | frozenset[str] = frozenset()) -> tuple[str, float, float] | None:
+        """The candidate that fits this context far better than ``word``: (candidate, how many
+        times as likely, how many times the ratio it needed).
 
-        Scores are :meth:`Lexicon.combine`'s. A candidate needs at least one pair seen
-        with a neighbour: the list's evidence, not two estimates. A word seen
-        with every neighbour it has is plausible; only its confusion-set
-        partners are tried. A candidate the story uses elsewhere needs
-        ``story_evidence`` times less margin.
-
-        ``candidates`` are :meth:`candidates`'s for ``word``.
+        ``candidates`` are :meth:`candidates`'s for ``word``. A candidate in
+        ``vocabulary`` (the story's words) needs ``story_evidence`` times
+        less, unless it is an everyday word: every story says "to" and "are".
         """
-        lex, following = self.lex, self.lex.following
-        after_left = following.get(left, NOTHING_FOLLOWS)
-        left_count = after_left.get(word, 0) if left else None
-        right_count = following.get(word, NOTHING_FOLLOWS).get(right, 0) if right else None
-        if left_count != 0 and right_count != 0:
-            candidates = self.known_confusions[word]
-            if not candidates:
-                return None
-        as_written = lex.combine(left, word, right, left_count, right_count, self.word_affinity)
-        best, best_ratio, best_excess = None, 0.0, 1.0
-        for candidate, needed in candidates:
-            left_count = after_left.get(candidate, 0) if left else None
-            right_count = following.get(candidate, NOTHING_FOLLOWS).get(right, 0) if right else None
-            if not left_count and not right_count:
-                continue
-            ratio = lex.combine(left, candidate, right, left_count, right_count,
-                                self.candidate_affinity) / as_written
-            if candidate in story.vocabulary:
+        key = (word, left, right)
+        leads = self.leads.get(key)
+        if leads is None:
+            if len(self.leads) >= _CONTEXTS_REMEMBERED:
+                self.leads.clear()
+            leads = self.leads[key] = self.leads_of(word, left, right, candidates)
+        best = None
+        for candidate, needed, ratio in leads:
+            needed = max(needed, self.min_ratio)
+            if candidate in vocabulary and not self.everyday(candidate):
                 needed /= self.story_evidence
-            if ratio / needed >= best_excess:
-                best, best_ratio, best_excess = candidate, ratio, ratio / needed
-        return (best, best_ratio) if best else None
+            if ratio >= needed and (best is None or ratio / needed > best[2]):
+                best = (candidate, ratio, ratio / needed)
+        return best
 
-    def lead(self, word: str, candidate: str, left: str | None = None, right: str | None = None) -> float:
-        """How many times likelier ``candidate`` is than ``word`` after ``left`` (or before ``right``)."""
-        estimate = self.lex.pair_estimate
-        if left is not None:
-            return estimate(left, candidate, self.candidate_affinity) / estimate(left, word, self.word_affinity)
-        return estimate(candidate, right, self.candidate_affinity) / estimate(word, right, self.word_affinity)
+    def leads_of(self, word: str, left: tuple[str, ...], right: tuple[str, ...],
+               candidates: Candidates) -> tuple[tuple[str, float, float], ...]:
+        """(candidate, ratio its set needs, how many times as likely it is) for each candidate with evidence.
+
+        Sparse data is never evidence: a candidate counts only when the model
+        holds its pair with a neighbour, and a word the model has seen with
+        every neighbour it has is only tried against its confusion-set
+        partners.
+        """
+        model = self.model
+        spelled = model_word(word)
+        before = left[0] if left and left[0] != SENTENCE_START else None
+        after = right[0] if right and right[0] != SENTENCE_END else None
+        if (before is None or model.seen(before, spelled)) and (after is None or model.seen(spelled, after)):
+            partners = self.partners.get(spelled, {})
+            candidates = tuple(c for c in candidates if c[0] in partners)
+        written = model.score(spelled, left, right)
+        return tuple((candidate, needed, times(model.score(candidate, left, right) - written))
+                     for candidate, needed in candidates
+                     if (before is not None and model.seen(before, candidate))
+                     or (after is not None and model.seen(candidate, after)))
+
+    def everyday(self, word: str) -> bool:
+        """Whether ``word`` is so common that a story's using it says nothing."""
+        return self.model.log_prob(model_word(word)) >= self.everyday_log_prob
+
+    def left_speaks(self, word: str, candidate: str, left: tuple[str, ...], right: tuple[str, ...]) -> bool:
+        """Whether the words before say more against ``word`` than the words after it.
+
+        The left side's say is how much more it favours ``candidate`` than the
+        two words' own frequencies do; the right side's is how much better the
+        words after follow ``candidate``.
+        """
+        log_prob, score, spelled = self.model.log_prob, self.model.score, model_word(word)
+        on_left = log_prob(candidate, *left) - log_prob(spelled, *left)
+        on_right = score(candidate, left, right) - score(spelled, left, right) - on_left
+        return on_left - (log_prob(candidate) - log_prob(spelled)) > on_right
 
 
 _scorers: dict[tuple, _Scorer] = {}
 
 
-def _scorer(options: Mapping[str, Any]) -> _Scorer:
+def scorer(options: Mapping[str, Any]) -> _Scorer:
     """The process's scorer for these options, built once: it memoises candidates."""
     key = tuple((name, tuple(value) if isinstance(value, list) else value)
                 for name, value in sorted(options.items()))
-    scorer = _scorers.get(key)
-    if scorer is None:
-        scorer = _scorers[key] = _Scorer(lexicon(), options)
-    return scorer
+    found = _scorers.get(key)
+    if found is None:
+        found = _scorers[key] = _Scorer(language_model(options["language_model"]), lexicon(), options)
+    return found
 
 
 class _Story:
@@ -211,76 +333,91 @@ def _in_compound(before: str, after: str) -> bool:
     return before[-1:] in _HYPHENS or after[:1] in _HYPHENS
 
 
-def _is_title_case(words: list[str]) -> bool:
+def is_title_case(words: list[str]) -> bool:
     long_words = [word for word in words if len(word) > 3]
     return bool(long_words) and sum(word[0].isupper() for word in long_words) >= 0.8 * len(long_words)
 
 
+def checkable(parts: list[str], index: int, title_case: bool, names: set[str] | frozenset[str] = frozenset()) -> bool:
+    """Whether the word at ``parts[index]`` may be a slip: not a name (capitalised inside a sentence,
+    before another capitalised word, or so elsewhere in the story), not in capitals, not in a compound."""
+    written, before, after = parts[index], parts[index - 1], parts[index + 1]
+    if written[0].isupper() and (written.isupper() or written.lower() in names or (not title_case and (
+            not _opens_sentence(before, index == 1)
+            or (index + 2 < len(parts) and after.isspace() and parts[index + 2][0].isupper())))):
+        return False
+    return not _in_compound(before, after)
+
+
 @document_check(
     name="real-word-error",
-    description='A real word that is improbable in context where a close variant is not ("Heath Care").',
+    description='A real word that is improbable in context where a word often confused with it is not ("Heath Care").',
     rules=[Rule("real-word-error", "warning",
-                "A valid word that is very probably a typo for a close variant, judged by its neighbours.",
+                "A valid word that is very probably a slip for a homophone, a listed partner or a close "
+                "variant, judged by a trigram model of English.",
                 spelling=True)],
     options=[
-        Option("margin", float, "How many times more probable a one-edit variant must be."),
-        Option("confusion_margin", float, "How many times more probable a confusion-set partner must be."),
         Option("confusion_sets", list[str], 'Words often typed for each other, one set per entry ("trial trail").'),
-        Option("story_evidence", float, "How many times smaller the margin is for a variant the story uses elsewhere."),
-        Option("word_affinity", float, "Generosity to the word as written when a pair with it is not in the list."),
-        Option("candidate_affinity", float, "The same for a candidate."),
-        Option("skip_most_common", int, "Leave the N most common English words to the confusion sets."),
-        Option("min_length", int, "Shorter words are not checked."),
+        Option("set_ratio", float, "How many times as likely a confusion-set partner with no tuned ratio must be."),
+        Option("edit_ratio", float, "How many times as likely a variant one edit away must be."),
+        Option("min_ratio", float, "No candidate is reported below this ratio, whatever its set's tuned ratio."),
+        Option("story_evidence", float, "How many times smaller the ratio is for a candidate the story uses elsewhere."),
+        Option("skip_most_common", int, "The N most common English words get no one-edit variants (only their sets)."),
+        Option("everyday_frequency", float, "Repeating a word at least this frequent in English is no sign it is deliberate."),
+        Option("min_length", int, "Shorter words get no one-edit variants."),
+        Option("language_model", str, "An ARPA or binary trigram model to use instead of the bundled one."),
     ],
 )
 def real_word_error(document: Document, ctx: CheckContext) -> Iterator[Finding]:
-    scorer = _scorer(ctx.options)
-    lex = scorer.lex
-    hopeless = scorer.hopeless
+    score = scorer(ctx.options)
+    model, hopeless = score.model, score.hopeless
     story = _Story(document)
     for block in document.blocks:
         if block.kind == "residue":
             continue
         parts, words = block.parts, block.lowered_words
-        title_case = block.kind == "headline" and _is_title_case(parts[1::2])
+        title_case = block.kind == "headline" and is_title_case(parts[1::2])
         for position in [at for at, word in enumerate(words) if word not in hopeless]:
             word = words[position]
-            candidates = scorer.candidates(word)
-            if not candidates:
-                continue
+            candidates = score.candidates(word)
             index = 2 * position + 1
-            written = parts[index]
-            before, after = parts[index - 1], parts[index + 1]
-            if written[0].isupper() and (written.isupper() or (
-                    not title_case and not _opens_sentence(before, index == 1)) or word in story.names):
+            if not candidates or not checkable(parts, index, title_case, story.names):
                 continue
-            if _in_compound(before, after):
+            left, right = context(parts, words, position, model)
+            if not informative(left, right):
                 continue
-            left, right = neighbours(block, index, lex)
-            if left is None and right is None:
+            found = score.best(word, left, right, candidates, story.vocabulary)
+            if found is None or (not score.everyday(word)
+                                 and story.used_elsewhere(word, neighbours(block, index))):
                 continue
-            better = scorer.better(left, word, right, candidates, story)
-            if better is None or story.used_elsewhere(word, neighbours(block, index)):
-                continue
-            candidate, ratio = better
-            replacement = match_case(written, candidate)
-            start = sum(map(len, parts[:index]))
-            first, last = index, index
-            if left is not None and (right is None or scorer.lead(word, candidate, left=left)
-                                     > scorer.lead(word, candidate, right=right)):
-                first -= 2
-                start -= len(parts[index - 1]) + len(parts[index - 2])
-            elif right is not None:
-                last += 2
-            phrase = "".join(parts[first:last + 1])
-            fixed = "".join(replacement if i == index else parts[i] for i in range(first, last + 1))
-            yield ctx.finding(
-                "real-word-error",
-                f'"{phrase}" should probably be "{fixed}": "{written}" is a word, but "{replacement}" '
-                f"is {_times(ratio)} as likely next to its neighbours.",
-                block.source_span(start, start + len(phrase)),
-                suggestions=[fixed],
-            )
+            candidate, ratio, _ = found
+            yield _finding(ctx, block, index, candidate, ratio,
+                           score.left_speaks(word, candidate, left, right))
+
+
+def _finding(ctx: CheckContext, block, index: int, candidate: str, ratio: float, left_speaks: bool) -> Finding:
+    """The finding for ``block.parts[index]``, covering the neighbour that speaks against it."""
+    parts = block.parts
+    written = parts[index]
+    replacement = match_case(written, candidate)
+    start = sum(map(len, parts[:index]))
+    first = last = index
+    has_left = index >= 3 and parts[index - 1].isspace()
+    has_right = index + 2 < len(parts) and parts[index + 1].isspace()
+    if has_left and (left_speaks or not has_right):
+        first -= 2
+        start -= len(parts[index - 1]) + len(parts[index - 2])
+    elif has_right:
+        last += 2
+    phrase = "".join(parts[first:last + 1])
+    fixed = "".join(replacement if i == index else parts[i] for i in range(first, last + 1))
+    return ctx.finding(
+        "real-word-error",
+        f'"{phrase}" should probably be "{fixed}": "{written}" is a word, but the trigram model finds '
+        f'"{fixed}" {_times(ratio)} as likely here.',
+        block.source_span(start, start + len(phrase)),
+        suggestions=[fixed],
+    )
 
 
 def _times(ratio: float) -> str:

@@ -87,10 +87,6 @@ class Lexicon:
         expected = self.count(first) * self.count(second) / self.total
         return min(self.pair_floor, expected * affinity)
 
-    def pair_estimate(self, first: str, second: str, affinity: float) -> float:
-        """The pair's count, or :meth:`unseen_pair`'s estimate when it is not in the list."""
-        return self.pair(first, second) or self.unseen_pair(first, second, affinity)
-
     def most_common(self, how_many: int) -> frozenset[str]:
         """The ``how_many`` most frequent words."""
         common = self._most_common.get(how_many)

@@ -1,0 +1,128 @@
+"""A trigram model of English, for real-word-error: how probable a word is between its neighbours.
+
+The default is CMU's generic US English trigram model (72,500 words, 2 million
+bigrams, 1.7 million trigrams), which the ``pocketsphinx`` package ships: the
+only English n-gram model any registry copydesk installs from provides. Only
+the model file is read, with pocketsphinx's n-gram reader; its speech decoder
+is never started. Any ARPA or binary (``.lm.bin``/``.DMP``) trigram model can
+be given instead (real-word-error's ``language_model`` option).
+
+The model answers in pocketsphinx's log units (base 1.0001). Back-off is the
+model's own (Katz back-off weights from the file); a word the model does not
+know gets :data:`UNKNOWN` and must never count as evidence.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import math
+from pathlib import Path
+
+# What pocketsphinx answers for a word outside the model's vocabulary.
+UNKNOWN = -536870912
+# Natural logarithm of one unit of pocketsphinx's default log base (1.0001).
+LOG_UNIT = math.log(1.0001)
+SENTENCE_START = "<s>"
+SENTENCE_END = "</s>"
+# Look-ups remembered at most, so memory stays bounded over an archive.
+_REMEMBERED = 1_000_000
+# Rare words no phrase of a news model follows: what the model gives them after a word is
+# that word's back-off weight times their own probability.
+_PROBES = ("xylophone", "quixotic")
+
+
+def _pocketsphinx_folder() -> Path:
+    # find_spec locates the model without importing the package.
+    spec = importlib.util.find_spec("pocketsphinx")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the pocketsphinx package (English trigram model) is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "model" / "en-us"
+
+
+def bundled_model() -> Path:
+    """CMU's generic US English trigram model, as pocketsphinx ships it."""
+    return _pocketsphinx_folder() / "en-us.lm.bin"
+
+
+def bundled_dictionary() -> Path:
+    """The CMU Pronouncing Dictionary, as pocketsphinx ships it (homophone sets are built from it)."""
+    return _pocketsphinx_folder() / "cmudict-en-us.dict"
+
+
+class LanguageModel:
+    """Log probabilities of lower-case words given up to two words before them, memoised."""
+
+    def __init__(self, path: Path) -> None:
+        from pocketsphinx import NGramModel
+
+        if not path.is_file():  # pocketsphinx would also log its own errors to stderr
+            raise RuntimeError(f"{path}: no such language model file")
+        try:
+            self._prob = NGramModel.readfile(str(path)).prob
+        except (OSError, RuntimeError, ValueError) as error:
+            raise RuntimeError(f"{path}: cannot read the language model ({error})") from error
+        self._memo: dict[tuple[str, ...], int] = {}
+        self._backoff: dict[str, int] = {}
+        self._known: dict[str, bool] = {}
+
+    def knows(self, word: str) -> bool:
+        """Whether ``word`` is in the model's vocabulary."""
+        known = self._known.get(word)
+        if known is None:
+            if len(self._known) >= _REMEMBERED:
+                self._known.clear()
+            known = self._known[word] = self.log_prob(word) != UNKNOWN
+        return known
+
+    def log_prob(self, word: str, *history: str) -> int:
+        """log P(word | history), the nearest word of the history first."""
+        key = (word, *history)
+        found = self._memo.get(key)
+        if found is None:
+            if len(self._memo) >= _REMEMBERED:
+                self._memo.clear()
+                self._backoff.clear()
+            found = self._memo[key] = self._prob(key)
+        return found
+
+    def seen(self, first: str, second: str) -> bool:
+        """Whether the model holds the pair "first second" itself, rather than backing off.
+
+        A backed-off probability is the first word's back-off weight times the
+        second word's own probability, so it is the same multiple of that
+        probability for every unseen second word (within rounding).
+        """
+        log_prob = self.log_prob
+        weight = self._backoff.get(first)
+        if weight is None:
+            weight = self._backoff[first] = min(log_prob(probe, first) - log_prob(probe) for probe in _PROBES)
+        return log_prob(second, first) - log_prob(second) - weight > 2
+
+    def score(self, word: str, left: tuple[str, ...], right: tuple[str, ...]) -> int:
+        """log P of ``word`` and the words after it, given the words before it.
+
+        ``left`` holds up to two words before ``word`` (nearest first) and
+        ``right`` up to two after it (nearest first); either may be empty where
+        the phrase is broken or a neighbour is unknown. Only the terms that
+        depend on ``word`` are summed: comparing two words in one context needs
+        no more.
+        """
+        log_prob = self.log_prob
+        total = log_prob(word, *left)
+        if right:
+            total += log_prob(right[0], word, *left[:1])
+            if len(right) > 1:
+                total += log_prob(right[1], right[0], word)
+        return total
+
+
+@functools.lru_cache(maxsize=4)
+def language_model(path: str = "") -> LanguageModel:
+    """The model at ``path`` (the bundled one when empty), read once per process."""
+    return LanguageModel(Path(path).expanduser() if path else bundled_model())
+
+
+def times(log_units: int) -> float:
+    """A difference of two log probabilities as a ratio of probabilities."""
+    return math.exp(min(log_units * LOG_UNIT, 700.0))
