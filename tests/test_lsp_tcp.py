@@ -40,13 +40,15 @@ def test_tcp_for_debugging_listens_on_loopback(tmp_path):
                 chunk = connection.recv(65536)
                 assert chunk, reply
                 reply += chunk
+            # Listening (state 0A) on 127.0.0.1, not on every address, as the kernel's socket table
+            # says (the table is the machine's: another process may listen on the same port
+            # elsewhere). Read while the client is connected: the server may stop listening once
+            # its one client has gone.
+            listening = [line.split()[1] for line in Path("/proc/net/tcp").read_text().splitlines()[1:]
+                         if line.split()[3] == "0A" and line.split()[1].endswith(f":{port:04X}")]
         answer = json.loads(reply.split(b"\r\n\r\n", 1)[1])
         assert answer["id"] == 1 and answer["result"]["serverInfo"]["name"] == "copydesk"
         assert answer["result"]["capabilities"]["positionEncoding"] == "utf-16"
-        # Listening (state 0A) on 127.0.0.1, not on every address, as the kernel's socket table says
-        # (the table is the machine's: another process may listen on the same port elsewhere).
-        listening = [line.split()[1] for line in Path("/proc/net/tcp").read_text().splitlines()[1:]
-                     if line.split()[3] == "0A" and line.split()[1].endswith(f":{port:04X}")]
         assert f"0100007F:{port:04X}" in listening, listening
         assert f"00000000:{port:04X}" not in listening, listening
     finally:

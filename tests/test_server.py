@@ -22,7 +22,7 @@ import pytest
 from conftest import SEEDS, run_process
 
 EMOJI_STORY = ("Health budget rises\n\n"
-               "Nurses 😀 at the clinic said “Heath Care” costs rose 👩‍⚕️ again on Monday, "
+               "Nurses 😀 at the clinic said “public heath care” costs rose 👩‍⚕️ again on Monday, "
                "and the mayor’s office agreed.\n")
 
 
@@ -140,7 +140,7 @@ def test_language_tool_python_gets_copydesks_findings_at_exact_utf16_positions(s
     finally:
         tool.close()
     emoji = native_findings(port, EMOJI_STORY)
-    assert any(f["rule"] == "real-word-error" and f["text"] == "Heath Care" for f in emoji)
+    assert any(f["rule"] == "real-word-error" and f["text"] == "public heath" for f in emoji)
     if not SEEDS.exists():
         pytest.skip(f"the emoji story passed; the seeds need {SEEDS} (shared data beside the repo)")
 
@@ -148,7 +148,7 @@ def test_language_tool_python_gets_copydesks_findings_at_exact_utf16_positions(s
 def test_lt_annotation_positions_count_the_markup(server):
     data = {"annotation": [{"markup": "<h1>"}, {"text": "Budget"}, {"markup": "</h1>", "interpretAs": "\n\n"},
                            {"markup": "<p>"}, {"text": "Nurses 😀 said “"}, {"markup": "<b>", "interpretAs": ""},
-                           {"text": "Heath Care"}, {"markup": "</b>"}, {"text": "” costs rose on Monday."},
+                           {"text": "public heath"}, {"markup": "</b>"}, {"text": " care” costs rose on Monday."},
                            {"markup": "</p>", "interpretAs": "\n\n"}]}
     original = "".join(item.get("text", item.get("markup")) for item in data["annotation"])
     status, _, body = post_form(server["port"], "/v2/check", {"data": json.dumps(data), "language": "auto"})
@@ -156,7 +156,7 @@ def test_lt_annotation_positions_count_the_markup(server):
     response = json.loads(body)
     assert response["language"]["detectedLanguage"]["code"] == "en-US"
     (match,) = [m for m in response["matches"] if m["rule"]["id"] == "real-word-error"]
-    assert utf16_slice(original, match["offset"], match["length"]) == "Heath Care"
+    assert utf16_slice(original, match["offset"], match["length"]) == "public heath"
     assert match["rule"]["category"]["id"] == "real-word-error" and match["type"]["typeName"] == "UnknownWord"
 
 
@@ -190,7 +190,7 @@ def test_native_check_is_the_json_reports_document(server):
 
     schema = json.loads((Path(__import__("copydesk").__file__).parent / "schemas" / "report.schema.json").read_text())
     story = {"headline": "Clinic budget rises", "captions": ["Nurses at the clinic. (AP)"] * 2,
-             "markdown": "Nurses said “Heath Care” costs rose, the mayor said.\n", "published": "2024-03-04"}
+             "markdown": "Nurses said “public heath care” costs rose, the mayor said.\n", "published": "2024-03-04"}
     status, _, body = post_json(server["port"], "/api/v1/check", story)
     assert status == 200, body
     document = json.loads(body)
@@ -222,12 +222,12 @@ def test_checks_listing_and_health(server):
 
 def test_house_words_through_v2_words(server):
     port, folder = server["port"], server["folder"]
-    text = "Budget\n\nPatients said “Heath Care” costs rose on Monday.\n"
+    text = "Budget\n\nPatients said “the public heath” costs rose on Monday.\n"
     assert any(f["rule"] == "real-word-error" for f in native_findings(port, text))
-    status, _, body = post_form(port, "/v2/words/add", {"word": "Heath"})
+    status, _, body = post_form(port, "/v2/words/add", {"word": "heath"})
     assert (status, json.loads(body)) == (200, {"added": True})
-    assert "Heath" in (folder / "copydesk-words.txt").read_text(encoding="utf-8").split()
-    assert json.loads(request(port, "GET", "/v2/words")[2]) == {"words": ["Heath"]}
+    assert "heath" in (folder / "copydesk-words.txt").read_text(encoding="utf-8").split()
+    assert json.loads(request(port, "GET", "/v2/words")[2]) == {"words": ["heath"]}
     assert not any(f["rule"] == "real-word-error" for f in native_findings(port, text))
     # The command line shares the list: the same rules file, the same word.
     story = folder / "story.txt"

@@ -13,13 +13,13 @@ import pytest
 from test_html_report import ARTIFACTS, browser  # noqa: F401 (the browser fixture)
 from test_server import serving
 
-STORY = """# Clinic budget rises
+STORY = """# Heath Care Costs Rise at the Clinic
 
 ![Nurses at the city clinic (AP Photo/Jane Doe)](a.jpg)
 
 ![Nurses at the city clinic (AP Photo/Jane Doe)](b.jpg)
 
-Patients said “Heath Care” costs rose on Monday.
+Patients said costs rose on Monday.
 
 The vote was close."><img src=x onerror="window.__injected = 'onerror'"><script>window.__injected = 'script'</script> and the mayor said the budget was fair and would pass.
 
