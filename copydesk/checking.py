@@ -219,7 +219,10 @@ class CheckContext:
             suggestions=list(suggestions),
             related=list(related),
             document_id=document_id,
-            fixable=fixable and bool(suggestions),
+            # --fix leaves a replacement across a line break to an editor (the lines below would
+            # move), so such a finding is not offered as fixable either: "free\n reign" → "free rein".
+            fixable=fixable and bool(suggestions) and (
+                suggestions[0] == "" or not any(mark in location.text + suggestions[0] for mark in "\r\n")),
         )
 
     def _current(self) -> Document:

@@ -230,8 +230,13 @@ def _check(args: argparse.Namespace) -> int:
         return EXIT_USAGE if any(problem.fatal for problem in report.problems) else EXIT_OK
     if args.diff:
         return _print_diff(report, args.fix_links_and_read_only)
-    if args.fix and _fix(report, args.fix_links_and_read_only):
-        report = run()  # what remains, at its new positions
+    if args.fix:
+        from copydesk.fixing import MAX_PASSES
+
+        for _ in range(MAX_PASSES):
+            if not _fix(report, args.fix_links_and_read_only):
+                break
+            report = run()  # what remains, at its new positions
     for problem in report.problems:
         print(problem, file=sys.stderr)
     if not report.results and any(problem.fatal for problem in report.problems):

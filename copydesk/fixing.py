@@ -65,6 +65,11 @@ class FileFix:
                                             f"a/{self.path}", f"b/{self.path}"))
 
 
+# A fix can reveal another: deleting a residue line between "free" and "reign" makes "free reign".
+# Like ruff, --fix checks again and fixes what is newly fixable, a few passes at most.
+MAX_PASSES = 5
+
+
 def plan(report: Report, links_and_read_only: bool = False) -> list[FileFix]:
     """What ``--fix`` would do to each file that has a fixable finding, in reading order.
 

@@ -222,3 +222,13 @@ def test_sigterm_during_the_write_leaves_the_story_and_no_temporary_file(tmp_pat
     assert result.returncode == 128 + signal.SIGTERM, result.stderr.decode()
     assert story.read_text(encoding="utf-8") == STORY
     assert [p.name for p in tmp_path.iterdir()] == ["story.txt"]
+
+
+def test_a_replacement_across_a_line_break_is_reported_but_not_offered_as_fixable(cli, tmp_path):
+    # --fix leaves such a replacement to an editor; the report must not promise it.
+    story = tmp_path / "story.txt"
+    story.write_text("Harbour vote\n\nThe mayor gave the board free\nreign over the harbour, she said.\n",
+                     encoding="utf-8")
+    result = cli("check", story, "--select", "house-spelling", "--format", "json", "--fail-on", "never")
+    (finding,) = [f for d in __import__("json").loads(result.out)["documents"] for f in d["findings"]]
+    assert (finding["text"], finding["suggestions"][0], finding["fixable"]) == ("free\nreign", "free rein", False)
