@@ -91,8 +91,9 @@ class Engine:
             self.house_words.read()
         except house_words.HouseWordsError as error:
             raise UsageError(str(error)) from None
-        # Which rules spare the house words: spelling rules, of the checks that run.
-        self.spelling_rules = {rule.id for active in checks for rule in active.check.rules if rule.spelling}
+        # Which rules spare the house words: every spelling rule, so a front-end that runs other
+        # checks than these for one request (check_text's ``checks``) spares them too.
+        self.spelling_rules = {rule.id for check in registry.checks.values() for rule in check.rules if rule.spelling}
         # copydesk's own files inside a checked folder (a baseline, the house word list) are not copy.
         self.skip_files = {os.path.realpath(path) for path in (*skip_files, self.house_words.path)}
 

@@ -111,3 +111,22 @@ def test_the_list_is_found_upward_when_there_is_no_rules_file(tmp_path):
     inner.mkdir(parents=True)
     assert path_for([], str(inner)) == str(tmp_path / FILE_NAME)
     assert path_for([str(inner / "copydesk.yaml")]) == str(inner / FILE_NAME)
+
+
+def test_a_front_end_running_other_checks_than_its_engine_still_spares_listed_words(tmp_path):
+    # The server plans a request's select/ignore per request (check_text's checks=), from an engine
+    # whose own checks may leave the spelling rules out.
+    from copydesk.config import load_config
+    from copydesk.engine import Engine, plan
+    from copydesk.plugins import load_registry
+
+    rules = write(tmp_path, "copydesk.yaml", "checks:\n  real-word-error:\n    enabled: false\n")
+    write(tmp_path, FILE_NAME, "heath\n")
+    registry, config = load_registry(), load_config(str(rules))
+    engine = Engine(registry, config, plan(registry, config))
+    asked = plan(registry, config, select=["real-word-error"])
+    report = engine.check_text("Clinic budget\n\nThe cost of public heath care rose, the mayor said.\n", checks=asked)
+    assert [f.rule for f in report.findings] == []
+    write(tmp_path, FILE_NAME, "")
+    report = engine.check_text("Clinic budget\n\nThe cost of public heath care rose, the mayor said.\n", checks=asked)
+    assert [f.rule for f in report.findings] == ["real-word-error"]
