@@ -15,19 +15,17 @@ floor: :meth:`Lexicon.pair` says so, and scorers decide how generous to be.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import importlib.metadata
 import importlib.util
 import marshal
-import os
 import sys
-import tempfile
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from copydesk.cachedir import default_cache_folder
+from copydesk.sources import write_atomically
 
 if TYPE_CHECKING:
     from copydesk.document import Block
@@ -308,14 +306,9 @@ def _parse(unigrams: Path, bigrams: Path) -> tuple[dict[str, int], dict[str, dic
 
 def _keep(path: Path, data: bytes) -> None:
     """Write the parsed lists for the next process, atomically; a cache that cannot be written is no error."""
-    temporary = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".lexicon-")
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, path)
+        # write_atomically removes its temporary file on any exit, a time budget's included.
+        write_atomically(str(path), data)
     except OSError:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
+        pass
