@@ -52,6 +52,25 @@ from copydesk.cli import main
 sys.exit(main(["lsp"]))
 """
 
+# Runs the server with its twin (copydesk/lsp/preload.py) forked whatever the machine's load: the first
+# check is the twin's, the next ones the server's own. Beside a story the twin was asked about, a file
+# says whether it answered.
+TWIN_SERVER = """
+import sys
+from pathlib import Path
+sys.path.remove("")  # the installed package, not the checkout
+from copydesk.lsp import preload
+preload.FirstCheck.start = classmethod(lambda cls, rules_file=None: cls(rules_file))
+run = preload.FirstCheck.run
+def recorded(twin, request):
+    report = run(twin, request)
+    Path(request.path + ".twin").write_text("answered" if report else "failed")
+    return report
+preload.FirstCheck.run = recorded
+from copydesk.cli import main
+sys.exit(main(["lsp"]))
+"""
+
 
 def utf16_column(line: str, characters: int) -> int:
     return len(line[:characters].encode("utf-16-le")) // 2
@@ -390,3 +409,28 @@ async def test_a_crashing_check_is_one_diagnostic_and_the_server_lives_on(crashi
     assert found["internal-error"].code_description is None
     assert set(by_code(await saved(crashing_client, uri, 2, STORY + "\nMore copy.\n"))) == set(found)
 
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-c", TWIN_SERVER]))
+async def twin_client(lsp_client: LanguageClient, tmp_path):
+    lsp_client.workspace_root = tmp_path
+    await lsp_client.initialize_session(types.InitializeParams(
+        capabilities=client_capabilities("neovim"), root_uri=tmp_path.as_uri()))
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="the twin is forked; this system has no fork")
+async def test_the_twins_first_check_and_the_servers_next(twin_client: LanguageClient):
+    uri, diagnostics = await opened(twin_client, "story.md", STORY)
+    assert (twin_client.workspace_root / "story.md.twin").read_text() == "answered"
+    found = by_code(diagnostics)
+    assert set(found) == {"duplicate-caption", "repeated-word"}
+    assert found["duplicate-caption"].related_information[0].location.uri == uri
+    # The twin's report serves the code actions as the server's own would.
+    [fix_all] = await actions_at(twin_client, uri, found["duplicate-caption"], only=[types.CodeActionKind.SourceFixAll])
+    fixed = apply(STORY, fix_all.edit.changes[uri])
+    assert set(by_code(await saved(twin_client, uri, 2, fixed))) == {"repeated-word"}
+    _, other = await opened(twin_client, "other.md", STORY.replace("the the", "the"))
+    assert set(by_code(other)) == {"duplicate-caption"}
+    assert not (twin_client.workspace_root / "other.md.twin").exists()

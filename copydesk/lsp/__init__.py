@@ -5,9 +5,13 @@ from __future__ import annotations
 
 def serve(tcp_port: int | None = None, rules_file: str | None = None) -> int:
     """Run the language server on standard input/output, or on 127.0.0.1:``tcp_port``; returns an exit code."""
+    from copydesk.lsp.preload import FirstCheck
+
+    # Forked before the protocol modules are imported: the twin loads the checks while they import.
+    first_check = FirstCheck.start(rules_file)
     from copydesk.lsp.server import create_server
 
-    server = create_server(rules_file)
+    server = create_server(rules_file, first_check)
     if tcp_port is None:
         server.start_io()
     else:

@@ -30,11 +30,12 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from copydesk import __version__, house_words
-from copydesk.config import ConfigError, find_user_config, load_config
-from copydesk.engine import Engine, UsageError, plan
+from copydesk.config import ConfigError, find_user_config
+from copydesk.engine import Engine, UsageError
 from copydesk.findings import INCOMPLETE_RULES, Finding
 from copydesk.lsp import actions
 from copydesk.lsp.positions import LineIndex
+from copydesk.lsp.preload import FirstCheck, Request, WarmUp, engine_for
 from copydesk.plugins import Registry, load_registry
 from copydesk.report import DocumentResult, Report
 
@@ -120,8 +121,13 @@ class Checked:
 
 
 class CopydeskLanguageServer(LanguageServer):
-    def __init__(self, rules_file: str | None = None) -> None:
+    def __init__(self, rules_file: str | None = None, first_check: FirstCheck | None = None) -> None:
         super().__init__("copydesk", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        # The process's twin, loading the checks since the start, runs the first check (see copydesk.lsp.preload).
+        self.first_check = first_check
+        # Once the twin has checked the first story, this Engine loads the checks' resources in the background.
+        self.warm_up_due = False
+        self.warm_up: WarmUp | None = None
         self.registry: Registry | None = None
         # The command line's and the initialization options' settings; the client's configuration goes over them.
         self.initial_settings = Settings(rules=rules_file and os.path.abspath(rules_file))
@@ -173,15 +179,15 @@ class CopydeskLanguageServer(LanguageServer):
             for problem in self.registry.problems:
                 self.show(types.MessageType.Error, f"copydesk: {problem}")
         try:
-            config = load_config(rules, self.root)
-            config.validate(self.registry)
-            checks = plan(self.registry, config, self.settings.select, self.settings.ignore)
-            self.engine = Engine(self.registry, config, checks, published=self.settings.published,
-                                 house_words_path=house_words.path_for(config.files, self.root))
+            self.engine = engine_for(self.registry, rules, self.root, self.settings.select, self.settings.ignore,
+                                     self.settings.published)
             self.problem = None
         except (ConfigError, UsageError) as error:
             self.engine, self.problem = None, f"copydesk cannot check: {error}"
             self.show(types.MessageType.Error, self.problem)
+            if self.first_check is not None:  # it would fail the same way
+                self.first_check.close()
+                self.first_check = None
         return True
 
     def show(self, kind: types.MessageType, message: str) -> None:
@@ -210,6 +216,9 @@ class CopydeskLanguageServer(LanguageServer):
         self.checked[uri] = checked
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
             uri=uri, diagnostics=diagnostics, version=document.version))
+        if self.warm_up_due and self.engine is not None:
+            # Only now: a thread started while the twin checked would have taken turns with this one.
+            self.warm_up, self.warm_up_due = WarmUp(self.engine), False
         return checked
 
     def _diagnose(self, checked: Checked) -> list[types.Diagnostic]:
@@ -221,7 +230,7 @@ class CopydeskLanguageServer(LanguageServer):
             return [_note(f"too large to check (the limit is {limit / 1e6:g} MB, set files: max_size_mb)",
                           types.DiagnosticSeverity.Information)]
         try:
-            checked.report = self.engine.check_text(text, path=checked.path)
+            checked.report = self.check_text(text, checked.path)
         except Exception as error:  # a bug in copydesk must not take the editor's server down
             log.error("checking %s failed:\n%s", checked.path, traceback.format_exc())
             return [_note(f"copydesk failed on this file ({type(error).__name__}: {error})",
@@ -238,6 +247,21 @@ class CopydeskLanguageServer(LanguageServer):
                 checked.findings.append((result, finding))
                 diagnostics.append(self.diagnostic(finding, checked))
         return diagnostics
+
+    def check_text(self, text: str, path: str) -> Report:
+        """The Engine's report on the text: the first one from the twin, which has the checks loaded."""
+        assert self.engine is not None and self._engine_key is not None
+        first_check, self.first_check = self.first_check, None
+        if first_check is not None:
+            settings, rules, _ = self._engine_key
+            report = first_check.run(Request(rules, self.root, settings.select, settings.ignore, settings.published,
+                                             path, text))
+            if report is not None:
+                self.warm_up_due = True
+                return report
+        if self.warm_up is not None:  # loading the same word lists and models twice would only be slower
+            self.warm_up.wait()
+        return self.engine.check_text(text, path=path)
 
     def diagnostic(self, finding: Finding, checked: Checked) -> types.Diagnostic:
         index = checked.index
@@ -336,8 +360,8 @@ def _client_can(server: LanguageServer, *path: str) -> bool:
     return bool(capability)
 
 
-def create_server(rules_file: str | None = None) -> CopydeskLanguageServer:
-    server = CopydeskLanguageServer(rules_file)
+def create_server(rules_file: str | None = None, first_check: FirstCheck | None = None) -> CopydeskLanguageServer:
+    server = CopydeskLanguageServer(rules_file, first_check)
 
     @server.feature(types.INITIALIZE)
     def initialize(ls: CopydeskLanguageServer, params: types.InitializeParams) -> None:

@@ -1,0 +1,174 @@
+"""Loading the checks on the second core while the language server starts.
+
+An editor starts ``copydesk lsp`` and opens a story at once, so the first
+diagnostics wait for the server's imports (pygls and lsprotocol's thousand
+protocol classes) and then for the first check, which loads the word lists and
+models. Both are Python work, so a thread would only take turns with the
+imports. A process can run beside them: :class:`FirstCheck` forks the server
+before it imports any protocol code, and the copy (the *twin*) loads the
+registry and warms up the Engine of the working folder (:meth:`Engine.warm_up`)
+while the server imports and shakes hands with the client. The server hands the
+twin its first check (the story's text and the settings to check it with) and
+gets the report back; the twin then exits. Meanwhile the server warms up its own
+Engine in a thread (:class:`WarmUp`), so later checks find everything loaded.
+
+The twin only pays where a core is free: on a machine already busy (a load
+average above the number of cores less one) it would take turns with the server
+for one core and add its own loading, so there is none. Nor is there one where
+``fork`` is missing or unsafe (Windows; macOS, whose system libraries do not
+survive it). Without a twin, the first check loads what it needs.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+import threading
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, Pipe
+from typing import Sequence
+
+from copydesk import house_words, plugins
+from copydesk.config import find_user_config, load_config
+from copydesk.engine import Engine, plan
+from copydesk.plugins import Registry
+from copydesk.report import Report
+
+log = logging.getLogger(__name__)
+
+# How long the twin waits for its check before it gives up and exits (a client that opens no story).
+_TWIN_WAITS = 60.0  # seconds
+# How long the server waits for the twin's report before it checks the story itself.
+_REPORT_WAIT = 60.0  # seconds
+
+
+def engine_for(registry: Registry, rules: str | None, root: str, select: Sequence[str] = (),
+               ignore: Sequence[str] = (), published: str | None = None) -> Engine:
+    """The Engine ``copydesk check`` would run in the folder ``root`` with this rules file (None: none).
+    Raises ConfigError or UsageError for a rules file or a selection copydesk cannot use."""
+    config = load_config(rules, root)
+    config.validate(registry)
+    checks = plan(registry, config, select, ignore)
+    return Engine(registry, config, checks, published=published,
+                  house_words_path=house_words.path_for(config.files, root))
+
+
+@dataclass(frozen=True)
+class Request:
+    """A check for the twin: the Engine's settings (as :func:`engine_for` takes them) and the story."""
+
+    rules: str | None
+    root: str
+    select: tuple[str, ...]
+    ignore: tuple[str, ...]
+    published: str | None
+    path: str
+    text: str
+
+    def engine_settings(self) -> tuple:
+        return self.rules, self.root, self.select, self.ignore, self.published
+
+
+class FirstCheck:
+    """A forked copy of the starting server that loads the checks and runs the first one."""
+
+    @classmethod
+    def start(cls, rules_file: str | None = None) -> FirstCheck | None:
+        """The twin, where it can run beside the server: fork works and a core is free."""
+        if not hasattr(os, "fork") or sys.platform == "darwin":
+            return None
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        if os.getloadavg()[0] > cores - 1:
+            return None
+        return cls(rules_file)
+
+    def __init__(self, rules_file: str | None = None) -> None:
+        ours, theirs = Pipe()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # the twin: never returns to the caller
+            ours.close()
+            _twin(theirs, rules_file and os.path.abspath(rules_file))
+        theirs.close()
+        self._connection: Connection | None = ours
+        self.pid = pid  # the twin's process
+
+    def run(self, request: Request) -> Report | None:
+        """The twin's report on the story, or None when it failed or was used before (then check it here)."""
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return None
+        report = None
+        try:
+            connection.send(request)
+            if connection.poll(_REPORT_WAIT):
+                report = connection.recv()
+        except (OSError, EOFError) as error:  # the twin gave up or died: the server checks the story itself
+            log.info("the first check's twin did not answer: %s", error)
+        finally:
+            connection.close()
+            self._end()
+        return report if isinstance(report, Report) else None
+
+    def close(self) -> None:
+        """Let the twin go unused (a first check the server must run itself)."""
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+            self._end()
+
+    def _end(self) -> None:
+        try:
+            os.kill(self.pid, signal.SIGKILL)  # it has answered or must not linger; it keeps no state
+            os.waitpid(self.pid, 0)
+        except OSError:
+            pass
+
+
+def _twin(connection: Connection, rules_file: str | None) -> None:
+    # The language server's standard input and output are the client's: the twin must not touch them.
+    devnull = os.open(os.devnull, os.O_RDWR)
+    os.dup2(devnull, 0)
+    os.dup2(2, 1)
+    status = 0
+    try:
+        registry = plugins.load_registry()
+        root = os.getcwd()  # the workspace folder is not known yet; most editors start the server in it
+        guess = (rules_file or find_user_config(root), root, (), (), None)
+        engine = None
+        try:
+            engine = engine_for(registry, *guess)
+            engine.warm_up()
+        except Exception as error:  # a broken rules file: the server will say so
+            log.info("the first check's twin could not warm up: %s", error)
+        if connection.poll(_TWIN_WAITS):
+            request: Request = connection.recv()
+            if engine is None or request.engine_settings() != guess:
+                engine = engine_for(registry, *request.engine_settings())
+            connection.send(engine.check_text(request.text, path=request.path))
+    except BaseException as error:  # whatever happens, the twin must not run on as a second server
+        log.info("the first check's twin stopped: %s", error)
+        status = 1
+    finally:
+        os._exit(status)
+
+
+class WarmUp:
+    """:meth:`Engine.warm_up` in a background thread, while the server has nothing to do."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._thread = threading.Thread(target=self._run, args=(engine,), name="copydesk-warm-up", daemon=True)
+        self._thread.start()
+
+    @staticmethod
+    def _run(engine: Engine) -> None:
+        try:
+            engine.warm_up()
+        except Exception as error:  # a check that fails here fails on the story too, and says so there
+            log.info("warming up stopped: %s", error)
+
+    def wait(self) -> None:
+        self._thread.join()
