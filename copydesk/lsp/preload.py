@@ -9,8 +9,9 @@ before it imports any protocol code, and the copy (the *twin*) loads the
 registry and warms up the Engine of the working folder (:meth:`Engine.warm_up`)
 while the server imports and shakes hands with the client. The server hands the
 twin its first check (the story's text and the settings to check it with) and
-gets the report back; the twin then exits. Meanwhile the server warms up its own
-Engine in a thread (:class:`WarmUp`), so later checks find everything loaded.
+gets the report back; the twin then exits. Once those first diagnostics are out,
+the server warms up its own Engine in a thread (:class:`WarmUp`), so that later
+checks find everything loaded.
 
 The twin only pays where a core is free: on a machine already busy (a load
 average above the number of cores less one) it would take turns with the server
@@ -80,9 +81,11 @@ class FirstCheck:
         if not hasattr(os, "fork") or sys.platform == "darwin":
             return None
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-        if os.getloadavg()[0] > cores - 1:
-            return None
-        return cls(rules_file)
+        try:
+            busy = os.getloadavg()[0] > cores - 1
+        except OSError:  # no load average to read: one core free is the usual case on a writer's machine
+            busy = cores < 2
+        return None if busy else cls(rules_file)
 
     def __init__(self, rules_file: str | None = None) -> None:
         ours, theirs = Pipe()
