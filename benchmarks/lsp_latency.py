@@ -27,8 +27,8 @@ without the corpus, from examples/harbour-strike.md repeated.
 
 On a shared, loaded machine wall time measures the queue for a core as much as
 the server, so the script also prints the CPU time the server process used
-(Linux /proc): to the first diagnostics (with the twin that ran its first check
-on another core, see copydesk/lsp/preload.py), and per edit. The server forks
+(Linux /proc): to the first diagnostics (and, apart, that of the twin that
+ran the first check on another core, see copydesk/lsp/preload.py), and per edit. The server forks
 that twin only when a core is free; ``--twin always`` or ``never`` forces it.
 
     python benchmarks/lsp_latency.py [--starts 5] [--baseline COMMAND] [--twin auto|always|never]
@@ -56,14 +56,15 @@ from pygls.lsp.client import LanguageClient
 from common import REPO, SHARED, copydesk_command
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far, with its children that have ended (the server's
-    twin, once it has answered): Linux only, NaN elsewhere."""
+def cpu_seconds(pid: int, children: bool = False) -> float:
+    """User + system CPU time of a process so far (Linux only, NaN elsewhere), or that of its children
+    that have ended (the server's twin, once it has answered)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return float("nan")
-    return sum(int(field) for field in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    start = 13 if children else 11
+    return (int(fields[start]) + int(fields[start + 1])) / os.sysconf("SC_CLK_TCK")
 
 
 # ``copydesk lsp`` with its twin forced on or off, whatever the machine's load (see copydesk/lsp/preload.py).
@@ -116,11 +117,12 @@ def story_of(words: int) -> tuple[str, str]:
 @dataclass
 class Start:
     """One server's start, in ms from spawning the process: the initialize response, the first diagnostics,
-    and the CPU time the server had used by then."""
+    and the CPU time the server and its twin (if any) had used by then."""
 
     initialized: float
     first: float
     cpu: float
+    twin_cpu: float
 
 
 async def start_server(command: list[str], folder: Path, uri: str, text: str,
@@ -139,8 +141,9 @@ async def start_server(command: list[str], folder: Path, uri: str, text: str,
     client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
         uri=uri, language_id="markdown", version=1, text=text)))
     first_at, _ = await asyncio.wait_for(published.get(), 60)
-    cpu = cpu_seconds(client._server.pid)
-    return client, Start((initialized - spawned) * 1000, (first_at - spawned) * 1000, cpu * 1000)
+    pid = client._server.pid
+    return client, Start((initialized - spawned) * 1000, (first_at - spawned) * 1000, cpu_seconds(pid) * 1000,
+                         cpu_seconds(pid, children=True) * 1000)
 
 
 async def stop_server(client: LanguageClient) -> None:
@@ -186,7 +189,8 @@ def describe(name: str, starts: list[Start]) -> str:
     return (f"{name}: start to first diagnostics median {statistics.median(first):.0f} ms wall "
             f"(min {min(first):.0f}, max {max(first):.0f}; initialize answered at median "
             f"{statistics.median(s.initialized for s in starts):.0f} ms), "
-            f"{statistics.median(s.cpu for s in starts):.0f} ms CPU, {len(starts)} cold starts")
+            f"{statistics.median(s.cpu for s in starts):.0f} ms CPU in the server and "
+            f"{statistics.median(s.twin_cpu for s in starts):.0f} ms in its twin, {len(starts)} cold starts")
 
 
 # Run in a fresh interpreter of the same install: the steps of a server's start, in the order ``copydesk lsp``

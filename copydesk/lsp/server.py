@@ -261,6 +261,7 @@ class CopydeskLanguageServer(LanguageServer):
                 return report
         if self.warm_up is not None:  # loading the same word lists and models twice would only be slower
             self.warm_up.wait()
+            self.warm_up = None
         return self.engine.check_text(text, path=path)
 
     def diagnostic(self, finding: Finding, checked: Checked) -> types.Diagnostic:
