@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -392,13 +393,20 @@ async def test_a_change_to_the_rules_file_rechecks_open_documents(client: Langua
     assert any("'enabled' must be true or false" in m.message for m in client.messages)
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-c", CRASHING_SERVER]))
-async def crashing_client(lsp_client: LanguageClient, tmp_path):
+@contextlib.asynccontextmanager
+async def neovim_session(lsp_client: LanguageClient, tmp_path):
+    """A session with Neovim's capabilities and no settings, in the workspace ``tmp_path``."""
     lsp_client.workspace_root = tmp_path
     await lsp_client.initialize_session(types.InitializeParams(
         capabilities=client_capabilities("neovim"), root_uri=tmp_path.as_uri()))
     yield
     await lsp_client.shutdown_session()
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-c", CRASHING_SERVER]))
+async def crashing_client(lsp_client: LanguageClient, tmp_path):
+    async with neovim_session(lsp_client, tmp_path):
+        yield
 
 
 async def test_a_crashing_check_is_one_diagnostic_and_the_server_lives_on(crashing_client: LanguageClient):
@@ -410,14 +418,10 @@ async def test_a_crashing_check_is_one_diagnostic_and_the_server_lives_on(crashi
     assert set(by_code(await saved(crashing_client, uri, 2, STORY + "\nMore copy.\n"))) == set(found)
 
 
-
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-c", TWIN_SERVER]))
 async def twin_client(lsp_client: LanguageClient, tmp_path):
-    lsp_client.workspace_root = tmp_path
-    await lsp_client.initialize_session(types.InitializeParams(
-        capabilities=client_capabilities("neovim"), root_uri=tmp_path.as_uri()))
-    yield
-    await lsp_client.shutdown_session()
+    async with neovim_session(lsp_client, tmp_path):
+        yield
 
 
 @pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="the twin is forked; this system has no fork")

@@ -1,7 +1,7 @@
 """Loading the checks on the second core while the language server starts.
 
 An editor starts ``copydesk lsp`` and opens a story at once, so the first
-diagnostics wait for the server's imports (pygls and lsprotocol's thousand
+diagnostics wait for the server's imports (pygls and lsprotocol's 570-odd
 protocol classes) and then for the first check, which loads the word lists and
 models. Both are Python work, so a thread would only take turns with the
 imports. A process can run beside them: :class:`FirstCheck` forks the server
