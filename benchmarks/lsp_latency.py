@@ -186,11 +186,12 @@ async def time_edits(client: LanguageClient, uri: str, text: str, edits: int,
 
 def describe(name: str, starts: list[Start]) -> str:
     first = [start.first for start in starts]
+    twin = statistics.median(s.twin_cpu for s in starts)
     return (f"{name}: start to first diagnostics median {statistics.median(first):.0f} ms wall "
             f"(min {min(first):.0f}, max {max(first):.0f}; initialize answered at median "
             f"{statistics.median(s.initialized for s in starts):.0f} ms), "
-            f"{statistics.median(s.cpu for s in starts):.0f} ms CPU in the server and "
-            f"{statistics.median(s.twin_cpu for s in starts):.0f} ms in its twin, {len(starts)} cold starts")
+            f"{statistics.median(s.cpu for s in starts):.0f} ms CPU in the server"
+            + (f" and {twin:.0f} ms in its twin" if twin else "") + f", {len(starts)} cold starts")
 
 
 # Run in a fresh interpreter of the same install: the steps of a server's start, in the order ``copydesk lsp``
