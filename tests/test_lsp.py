@@ -6,6 +6,7 @@ import ast
 import asyncio
 import contextlib
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -424,7 +425,7 @@ async def twin_client(lsp_client: LanguageClient, tmp_path):
         yield
 
 
-@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="the twin is forked; this system has no fork")
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the twin is forked; this system has no fork")
 async def test_the_twins_first_check_and_the_servers_next(twin_client: LanguageClient):
     uri, diagnostics = await opened(twin_client, "story.md", STORY)
     assert (twin_client.workspace_root / "story.md.twin").read_text() == "answered"

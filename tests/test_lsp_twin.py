@@ -8,6 +8,7 @@ would be no test of a server that forks before it starts any.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -30,6 +31,8 @@ three days. Bookings rose by 30 per cent in the first hour, the highest since th
 
 "We are glad to be sailing again," said Tom Hale, a deckhand. Their was a queue at the ticket office.
 """
+
+needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="the twin is forked; this system has no fork")
 
 PRELUDE = """
 import json, os, signal, sys
@@ -60,7 +63,7 @@ def run(script: str, tmp_path) -> dict:
     return json.loads(done.stdout.splitlines()[-1])
 
 
-@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="the twin is forked; this system has no fork")
+@needs_fork
 def test_the_twin_reports_what_the_engine_would_and_goes(tmp_path):
     found = run("""
 twin = FirstCheck()
@@ -75,7 +78,7 @@ print(json.dumps({"twin": rows(report), "own": rows(own), "gone": gone(twin.pid)
     assert found["gone"] and found["again"]
 
 
-@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="the twin is forked; this system has no fork")
+@needs_fork
 def test_a_dead_or_unused_twin_leaves_the_check_to_the_server(tmp_path):
     found = run("""
 dead = FirstCheck()
