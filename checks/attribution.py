@@ -29,12 +29,13 @@ from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from functools import cache
 from itertools import accumulate
-from typing import TYPE_CHECKING, Iterator, Literal
+from typing import TYPE_CHECKING, Any, Iterator, Literal
 
 from copydesk.checking import CheckContext, Option, Rule, document_check
 from copydesk.document import Block, Document, Sentence
 from copydesk.findings import Finding
 from copydesk.hookspecs import hookimpl
+from copydesk.patterns import Pattern, compile_pattern, pattern_problem, problem_in_patterns
 
 if TYPE_CHECKING:
     from copydesk.checks.attribution_model import Model, Span
@@ -114,6 +115,11 @@ _OPENING_MARKS = "“\"‘'"
 _FIGURES = ("counts", "proportions")
 # Claims a framing word in the sentence can cancel (accusation_framing, public_data_words).
 _FRAMED_KINDS = ("accusations", "proportions", "superlatives", "trends")
+# RE2's \s is ASCII whitespace: a no-break or other Unicode space in the copy becomes a plain one,
+# character for character, before the rules file's patterns read it.
+_OTHER_SPACE = re.compile(r"[^\S \t\n\r\f]")
+# The names the check gives its groups when it joins the rules file's patterns.
+_GROUP_NAME = re.compile(r"\(\?P?<")
 
 
 def _inflections(entry: str) -> list[str]:
@@ -351,26 +357,34 @@ class Detector:
                 for form in _inflections(entry):
                     word, _, particle = form.lower().partition(" ")
                     self.acts[word] = self.acts[word.capitalize()] = (role, act, particle)
-        self.phrases = re.compile(
+        # The rules file's patterns run on RE2 (linear time whatever a newsroom writes), matched in lower
+        # case: faster than case-insensitive matching over every position.
+        self.phrases = compile_pattern(
             rf"\b(?:(?P<phrase>{'|'.join(options['reporting_phrases'])})"
             rf"|(?P<vague>{'|'.join(options['vague_phrases'])}))\b")
+        self.vague_group = self.phrases.groupindex["vague"]
+        # What looks like a reporting phrase, a claim or a continuation but is none ("according to plan",
+        # "100 percent", a year): RE2 has no look-around to say so inside those patterns.
+        self.exceptions = compile_pattern("|".join(f"(?:{pattern})" for pattern in options["exceptions"])) \
+            if options["exceptions"] else None
         self.evidence_nouns = _plurals(tuple(w.lower() for w in options["evidence_nouns"]))
         self.anonymous_heads = _plurals(tuple(options["anonymous_sources"]))
         self.vague_heads = frozenset(w.lower() for w in options["vague_sources"])
         self.role_heads = _plurals(tuple(options["role_sources"]))
         self.all_heads = self.anonymous_heads | self.vague_heads | self.role_heads
-        self.anonymity = re.compile("|".join(options["anonymity_phrases"]))
-        # Matched against the lower-cased text: faster than IGNORECASE over every position.
+        self.anonymity = compile_pattern("|".join(options["anonymity_phrases"]))
         patterns = {kind: "|".join(options[f"claim_{kind}"])
                     for kind in ("proportions", "superlatives", "trends", "accusations", "forecasts")}
         # A number, then at most three words, then what it counts: "at least 19 entire Palestinian communities".
         patterns["counts"] = (rf"(?:{options['claim_number']}|{'|'.join(options['claim_count_words'])})"
-                              rf"(?:\s+[\w'’-]+){{0,3}}?\s+(?:{'|'.join(options['claim_counted'])})")
-        self.claim = re.compile(r"\b(?:" + "|".join(f"(?P<{kind}>(?:{pattern})(?!\\w))"
-                                                    for kind, pattern in patterns.items()) + ")")
-        self.continuation = re.compile(
-            rf"^(?:(?:but|and|yet|however|still),?\s+)?"
-            rf"(?:{'|'.join(options['continuation_subjects'])})\b", re.IGNORECASE)
+                              rf"(?:\s+[\pL\pN_'’-]+){{0,3}}?\s+(?:{'|'.join(options['claim_counted'])})")
+        # Whole words: the character after a claim is consumed, outside its group, as no letter or digit.
+        self.claim = compile_pattern(r"\b(?:" + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in patterns.items())
+                                     + r")(?:[^\pL\pN_]|$)")
+        self.claim_groups = [(kind, self.claim.groupindex[kind]) for kind in patterns]
+        self.continuation = compile_pattern(
+            rf"(?:(?:but|and|yet|however|still),?\s+)?(?P<subject>{'|'.join(options['continuation_subjects'])})\b",
+            ignore_case=True)
         self.accusation_framing = frozenset(options["accusation_framing"])
         self.public_data_words = frozenset(options["public_data_words"])
         self.blocks = frozenset(options["blocks"])
@@ -384,17 +398,17 @@ class Detector:
         starts = [sentence.start for sentence in sentences]
         found: list[list[Attribution]] = [[] for _ in sentences]
         taken: list[tuple[int, int]] = []
-        lowered = text.lower()  # the phrase lists are matched without IGNORECASE, which is slower
-        for match in self.phrases.finditer(lowered):
+        lowered = _matchable(text)
+        for match in self._unexcepted(self.phrases, lowered):
             if _inside(match.start(), quotations):
                 continue
             start, end = match.span()
             index = bisect_right(starts, start) - 1
-            if match.group("vague"):
+            if match.start(self.vague_group) >= 0:
                 attribution = Attribution((start, end), "speech", "vague")
             else:
                 attribution = self._with_source(text, sentences[index], start, end, "speech",
-                                                after=match.group().startswith("according"))
+                                                after=lowered.startswith("according", start))
             found[index].append(attribution)
             taken.append((start - 1, end))
         acts = self.acts
@@ -595,7 +609,33 @@ class Detector:
     def _reports(self, cue: str) -> bool:
         """Whether a cue reports speech, writing or belief: a verb of the rules' lists or a reporting phrase."""
         return any(word in self.acts for word in _WORD.findall(cue.lower())) or \
-            self.phrases.search(cue.lower()) is not None
+            next(self._unexcepted(self.phrases, _matchable(cue)), None) is not None
+
+    def _unexcepted(self, pattern: Pattern, text: str) -> Iterator[Any]:
+        """The matches of ``pattern`` in ``text`` (lower case) but those starting inside a match of the
+        exceptions; after one of those the search goes on from its next character, as look-around would."""
+        excepted: list[tuple[int, int]] | None = None  # found on the first match: most texts have none
+        position = 0
+        while (match := pattern.search(text, position)) is not None:
+            start, end = match.span()
+            if excepted is None:
+                excepted = self._excepted(text)
+            if any(first <= start < last for first, last in excepted):
+                position = start + 1
+                continue
+            yield match
+            position = max(end, start + 1)
+
+    def continues(self, text: str) -> bool:
+        """Whether a sentence begins as one continuing the sentence before it: "It …", "That figure …"."""
+        match = self.continuation.match(text)
+        if match is None:
+            return False
+        subject = match.start(self.continuation.groupindex["subject"])
+        return not any(first <= subject < last for first, last in self._excepted(_matchable(text)))
+
+    def _excepted(self, text: str) -> list[tuple[int, int]]:
+        return [found.span() for found in self.exceptions.finditer(text)] if self.exceptions else []
 
     def unnamed_kind(self, source: str, anonymous: bool = False) -> tuple[SourceKind, str] | None:
         """Whether a source span is anonymous ("a Dow spokeswoman", "officials in Baghdad") or vague
@@ -670,9 +710,9 @@ class Detector:
         facts.claims = []
         if "{" in sentence.text or "}" in sentence.text:
             return facts.claims  # code or a style sheet scraped with the copy, not prose
-        for match in self.claim.finditer(sentence.text.lower()):
-            start, end = sentence.start + match.start(), sentence.start + match.end()
-            kind = match.lastgroup or "counts"
+        for match in self._unexcepted(self.claim, _matchable(sentence.text)):
+            kind, group = next((kind, group) for kind, group in self.claim_groups if match.start(group) >= 0)
+            start, end = sentence.start + match.start(group), sentence.start + match.end(group)
             if kind == "counts" and any(d.start <= start < d.end for d in block.dates):
                 continue  # "Oct. 7 attacks" counts nothing
             if kind == "accusations" and start > sentence.start and block.text[start].isupper():
@@ -709,7 +749,7 @@ class Detector:
             if facts.attributions:
                 continue
             previous = sentences[i - 1] if i else None
-            if previous is not None and previous.attributed and self.continuation.match(facts.sentence.text):
+            if previous is not None and previous.attributed and self.continues(facts.sentence.text):
                 facts.carried = True  # and may carry on to the next: "It … They …"
                 continue
             if not self.claims(facts):
@@ -811,6 +851,21 @@ def _labelled(quotation: Quotation) -> bool:
                 _DASH_CREDIT.match(text, end) or _CREDIT_LAST.search(text))
 
 
+def _matchable(text: str) -> str:
+    """Text as the rules file's patterns read it: lower case, every space one RE2's \\s matches."""
+    lowered = text.lower()
+    return _OTHER_SPACE.sub(" ", lowered) if _OTHER_SPACE.search(lowered) else lowered
+
+
+def _problem_in_joined(patterns: list[str]) -> str | None:
+    """Why a list of the rules file's patterns cannot be joined into the check's own: RE2 cannot run
+    one, or one names a group, as the check names its own."""
+    if (problem := problem_in_patterns(patterns)) is not None:
+        return problem
+    named = next((pattern for pattern in patterns if _GROUP_NAME.search(pattern)), None)
+    return None if named is None else f"the pattern {named!r:.80} names a group; write (?:…) instead"
+
+
 def _model() -> Model:
     """The attribution model, imported on first need: a run with nothing to ask it never loads it."""
     from copydesk.checks.attribution_model import model
@@ -865,24 +920,38 @@ _CLAIM_KINDS = {
         Option("evidence_verbs", list[str], 'Verbs that report only after evidence: "figures show".'),
         Option("evidence_nouns", list[str], "What counts as evidence before an evidence verb."),
         Option("naming_verbs", list[str], 'Verbs that report only with a quotation or "for"/"on": "called".'),
-        Option("reporting_phrases", list[str], 'Other reporting expressions (regular expressions): "according to".'),
-        Option("vague_phrases", list[str], 'Attributions that name nobody: "reportedly", "it is believed".'),
+        Option("reporting_phrases", list[str], 'Other reporting expressions (regular expressions): "according to".',
+               validate=_problem_in_joined),
+        Option("vague_phrases", list[str], 'Attributions that name nobody: "reportedly", "it is believed".',
+               validate=_problem_in_joined),
         Option("anonymous_sources", list[str], 'Heads of an unnamed source: "official", "source".'),
         Option("role_sources", list[str], 'Heads of an unnamed source after "a"/"one": "a spokeswoman".'),
         Option("vague_sources", list[str], 'Heads of a vague source: "critics", "experts".'),
-        Option("anonymity_phrases", list[str], 'Said of an unnamed source: "on condition of anonymity".'),
-        Option("claim_proportions", list[str], 'Proportions and rates: "47%", "half", "the majority".'),
-        Option("claim_count_words", list[str], 'Numbers in words: "dozens", "thousands".'),
-        Option("claim_number", str, 'How the figure of a count is written (a regular expression).'),
-        Option("claim_counted", list[str], 'What a count counts that needs a source: "people", "killed".'),
-        Option("claim_superlatives", list[str], "Superlatives and records (regular expressions)."),
-        Option("claim_trends", list[str], "Trends and frequencies (regular expressions)."),
-        Option("claim_accusations", list[str], "Accusations (regular expressions)."),
-        Option("claim_forecasts", list[str], "Forecasts (regular expressions)."),
+        Option("anonymity_phrases", list[str], 'Said of an unnamed source: "on condition of anonymity".',
+               validate=_problem_in_joined),
+        Option("claim_proportions", list[str], 'Proportions and rates: "47%", "half", "the majority".',
+               validate=_problem_in_joined),
+        Option("claim_count_words", list[str], 'Numbers in words: "dozens", "thousands".',
+               validate=_problem_in_joined),
+        Option("claim_number", str, 'How the figure of a count is written (a regular expression).',
+               validate=lambda pattern: _problem_in_joined([pattern])),
+        Option("claim_counted", list[str], 'What a count counts that needs a source: "people", "killed".',
+               validate=_problem_in_joined),
+        Option("claim_superlatives", list[str], "Superlatives and records (regular expressions).",
+               validate=_problem_in_joined),
+        Option("claim_trends", list[str], "Trends and frequencies (regular expressions).",
+               validate=_problem_in_joined),
+        Option("claim_accusations", list[str], "Accusations (regular expressions).",
+               validate=_problem_in_joined),
+        Option("claim_forecasts", list[str], "Forecasts (regular expressions).",
+               validate=_problem_in_joined),
         Option("accusation_framing", list[str], 'Words that frame an accusation as legal process: "charged".'),
         Option("public_data_words", list[str], 'Words of market data, which needs no source: "shares", "dollar".'),
         Option("continuation_subjects", list[str],
-               "How a sentence continuing an attributed one begins (regular expressions)."),
+               "How a sentence continuing an attributed one begins (regular expressions).", validate=_problem_in_joined),
+        Option("exceptions", list[str],
+               'What looks like a reporting phrase, a claim or a continuation but is none (regular expressions): '
+               '"according to plan", "100 percent".', validate=_problem_in_joined),
     ],
 )
 def attribution(document: Document, ctx: CheckContext) -> Iterator[Finding]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -353,3 +354,51 @@ def test_the_wrong_span_is_not_taken_for_the_source(cli, tmp_path, paragraph):
 def test_unnamed_sources_the_old_rules_missed(cli, tmp_path, sentence, rule, text):
     found = findings(cli, story(tmp_path, sentence), select="attribution")
     assert [(f["rule"], f["text"]) for f in found] == [(rule, text)]
+
+
+# -- The rules file's patterns run on RE2 --------------------------------------------------------
+
+def test_a_catastrophic_pattern_in_the_attribution_options_finishes_at_once(cli, tmp_path):
+    options = ("reporting_phrases", "vague_phrases", "anonymity_phrases", "claim_superlatives", "claim_accusations",
+               "continuation_subjects", "exceptions")
+    rules = "checks:\n  attribution:\n" + "".join(f"    {option}: ['(a+)+$']\n" for option in options)
+    (tmp_path / "slow.yaml").write_text(rules, encoding="utf-8")
+    path = story(tmp_path, "Officials said so. It was the highest rate on record, and 40 people were killed "
+                 + "a" * 100_000 + "!")
+    started = time.monotonic()
+    result = cli("check", path, "--rules", "slow.yaml", "--select", "attribution", "--fail-on", "never")
+    assert time.monotonic() - started < 5  # a backtracking engine takes forever on (a+)+$ over 100 KB
+    assert result.code == 0 and "internal-error" not in result.out
+
+
+@pytest.mark.parametrize("option, value, problem", [
+    ("reporting_phrases", r"['according\s+to(?!\s+plan)']", "not one RE2 can run"),
+    ("claim_number", r"'(?<!\d)\d+'", "not one RE2 can run"),
+    ("continuation_subjects", r"['(\w)\1']", "not one RE2 can run"),
+    ("claim_trends", r"['(?P<counts>soared)']", "names a group"),
+])
+def test_an_attribution_pattern_re2_cannot_run_is_a_rules_file_error(cli, tmp_path, option, value, problem):
+    (tmp_path / "bad.yaml").write_text(f"checks:\n  attribution:\n    {option}: {value}\n", encoding="utf-8")
+    result = cli("check", story(tmp_path, "Officials said so."), "--rules", "bad.yaml")
+    assert result.code == 2 and "internal-error" not in result.out
+    assert f"bad.yaml:3: option '{option}' of check 'attribution'" in result.err and problem in result.err
+
+
+@pytest.mark.parametrize("sentence, flagged", [
+    ("The rebuilding went according to plan, and half of the homes were finished.", True),
+    ("Rents rose 3-5% in the capital.", True),
+    ("Fans were 100 percent behind him.", False),
+    ("In 1986 12 families left the valley.", True),  # the year is no count, the figure after it is
+    ("In 1986 the families left the valley.", False),
+    ("The first half of the match was dull.", False),
+    ("They played like never before.", False),
+    ("One in five days was lost to rain.", False),
+    ("Covid-19 patients filled the ward.", False),
+    ("The 9/11 families met the mayor.", False),
+])
+def test_what_the_look_arounds_excluded_is_excluded_by_the_exceptions(cli, tmp_path, sentence, flagged):
+    assert claims(cli, tmp_path, "The mayor opened the bridge on Monday.", sentence) == ([sentence] if flagged else [])
+
+
+def test_a_no_break_space_is_a_space_to_the_reporting_phrases(cli, tmp_path):
+    assert claims(cli, tmp_path, "The mayor met them.", "Half of the homes were lost, according\u00a0to the council.") == []
