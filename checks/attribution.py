@@ -86,6 +86,11 @@ _INDEFINITE = frozenset("a an one two three several".split())
 _DEFINITE = frozenset("the this that these those".split())
 # What introduces a name after an unnamed head: "experts such as Jane Doe".
 _INTRODUCING = frozenset("such including like named".split())
+# Before a source, a hypothetical ("when a leader says …"); around a cue, a report that did not happen
+# or might ("have not said", "could call on", "declined to say").
+_HYPOTHETICAL = frozenset("whenever if unless".split())  # and "when" before a verb not in the past
+_NOT_TOLD = frozenset("not never no could would might may should can cannot will declined refused".split())
+_RELATIVE_WORD = re.compile(r"\b(?:who|whose|which)\b", re.IGNORECASE)
 _NAME_PARTICLES = frozenset("of the de del da di van von al bin la le and".split())
 _APPOSED_NAME = re.compile(r",\s+(?:[A-Z][\w'’.-]*\s+){1,3}[A-Z][\w'’.-]*(?:,|$)")
 # How near a reporting word the head of an unnamed source must be for the model to be asked about
@@ -108,6 +113,8 @@ _CREDIT_LAST = re.compile(r"(?:\[[A-Z][^\]]{0,40}\]|\([A-Z][^)]{0,40}\)|\n[A-Z][
 # How many paragraphs back a poll or study named with figures sources the figures after it.
 _DATA_PARAGRAPHS = 5
 _FIGURE_MARK = re.compile(r"\d|%|per\s?cent")
+# A year or "years ago": a count in such a sentence is history ("one of 20 students killed three years ago").
+_HISTORY = re.compile(r"\b(?:(?:1[89]|20)\d\d|ago)\b")
 # How many paragraphs of a quoted speech, each opening with a quotation mark, carry its speaker on.
 _CONTINUED_PARAGRAPHS = 6
 _OPENING_MARKS = "“\"‘'"
@@ -251,8 +258,23 @@ class Story:
         """Sentences that make a claim with no attribution in or around them (questions and quotes aside)."""
         for index, facts in enumerate(self.sentences):  # _carry found the claims of every unattributed sentence
             if facts.claims and not (facts.attributed or facts.question or facts.quoted) and \
+                    not self._attributed_around(facts.paragraph, index) and \
                     not self._from_sourced_data(index) and not self._sourced_by_model(index):
                 yield facts
+
+    def _attributed_around(self, paragraph: int, index: int) -> bool:
+        """Whether the sentence after the claim in its paragraph, or for a claim opening its paragraph the
+        last sentence of the paragraph before, attributes anything (by the rules): a claim next to it may
+        well be that source's
+        ("Trade fell 40 percent. Yang Shu says …"), and an editor is asked only about claims the copy
+        leaves bare. A source earlier in the claim's own paragraph is left to the continuation rules and
+        the model, which tell a claim carried on from one said anew ("In that time, attacks … have also
+        grown more common")."""
+        first, end = self.paragraphs[paragraph]
+        around = [index - 1] if index == first and index else []
+        if index + 1 < end:
+            around.append(index + 1)
+        return any(self.sentences[k].attributions for k in around)
 
     def _from_sourced_data(self, index: int) -> bool:
         """A figure in a story reporting a poll, survey or study: a sentence of its own paragraph or of the
@@ -372,6 +394,13 @@ class Detector:
         self.vague_heads = frozenset(w.lower() for w in options["vague_sources"])
         self.role_heads = _plurals(tuple(options["role_sources"]))
         self.all_heads = self.anonymous_heads | self.vague_heads | self.role_heads
+        self.singular_heads = frozenset(w.lower() for w in (*options["anonymous_sources"], *options["role_sources"]))
+        # The past forms of the reporting verbs: "when officials said" tells of a time, "when a leader says"
+        # of a hypothesis.
+        self.past_forms = frozenset(word for word in self.acts if word.endswith("ed")) | \
+            frozenset("said told wrote thought felt knew saw found".split())
+        self.non_source_verbs = frozenset(form.lower() for entry in options["non_source_verbs"]
+                                          for form in _inflections(entry))
         self.anonymity = compile_pattern("|".join(options["anonymity_phrases"]))
         patterns = {kind: "|".join(options[f"claim_{kind}"])
                     for kind in ("proportions", "superlatives", "trends", "accusations", "forecasts")}
@@ -387,6 +416,7 @@ class Detector:
             ignore_case=True)
         self.accusation_framing = frozenset(options["accusation_framing"])
         self.public_data_words = frozenset(options["public_data_words"])
+        self.statistic_framing = frozenset(options["statistic_framing"])
         self.blocks = frozenset(options["blocks"])
         self.min_quote_words = options["min_quote_words"]
 
@@ -553,6 +583,9 @@ class Detector:
                     continue  # "the bespectacled, 71-year-old diplomat": one met before
                 start = _subject_start(text, span)
                 kind_head = self.unnamed_kind(text[start:span.end], anonymous=clause is not None)
+                if kind_head is not None and clause is None and not self._informs(
+                        facts, (start, span.end), (cue.start, cue.end), *kind_head):
+                    continue
                 if kind_head is not None:
                     found.append(AnonymousSource(facts, *kind_head, (min(start, cue.start), max(span.end, cue.end)),
                                                  clause))
@@ -576,8 +609,44 @@ class Detector:
                 kind_head = self.unnamed_kind(text[start:end])
                 # "some", "critics", "US officials": the head ends the source, no preposition leads it.
                 if kind_head is not None and len(words) <= _SHORT_SOURCE and kind_head[1] == words[-1] and \
-                        words[0] not in _PREPOSITIONS:
+                        words[0] not in _PREPOSITIONS and self._informs(facts, (start, end), attribution.cue, *kind_head):
                     yield AnonymousSource(facts, *kind_head, attribution.span)
+
+    def _informs(self, facts: SentenceFacts, source: tuple[int, int], cue: tuple[int, int], kind: SourceKind,
+                 head: str) -> bool:
+        """Whether an unnamed source tells the reader something through its cue:
+        not in a question, not negated or hypothetical ("officials have not said", "aides could call on",
+        "when a leader says"); for an anonymous one, not a verb that only asks or judges ("aides asked",
+        "officials praised"), and not a named person's description ("McDonough (then deputy national
+        security adviser)", "David Axelrod, who was Obama's strategist"), a name ("Business Insider") or a
+        known office ("Obama's former campaign strategist", one person the story has named)."""
+        if facts.question:
+            return False
+        text, sentence = facts.block.text, facts.sentence
+        start, end = source
+        cue_words = [word.lower() for word in _WORD.findall(text, cue[0], cue[1])]
+        before_source = _WORD.findall(text, max(sentence.start, start - 12), start)[-1:]
+        if before_source and (before_source[0].lower() in _HYPOTHETICAL or before_source[0].lower() == "when" and
+                              cue_words and cue_words[-1] not in self.past_forms):
+            return False
+        # The auxiliaries between a source and its cue, and the cue: "officials have not said".
+        told = [word.lower() for word in _WORD.findall(text, end, cue[0])] if end <= cue[0] else []
+        if any(word in _NOT_TOLD or word.endswith(("n't", "n’t")) for word in told + cue_words):
+            return False
+        if kind != "anonymous" or not head:
+            return True
+        if not self.non_source_verbs.isdisjoint(cue_words):
+            return False
+        source_text = text[start:end]
+        at = re.search(rf"\b{re.escape(head)}\b", source_text, re.IGNORECASE)
+        if at is None or (at.start() and at.group()[0].isupper()):
+            return False  # a head inside a name: "Business Insider also commented"
+        described = source_text[:at.start()]
+        if described.count("(") > described.count(")") or _RELATIVE_WORD.search(described):
+            return False
+        singular = head in self.singular_heads
+        return not (singular and any(word.lower() in _POSSESSIVES or word.endswith(("'s", "’s"))
+                                     for word in _WORD.findall(described)))
 
     def _source_candidates(self, story: Story) -> Iterator[tuple[int, tuple[int, int] | None]]:
         """The sentences worth tagging for an unnamed source, with their anonymity clause: a word of
@@ -713,8 +782,9 @@ class Detector:
         for match in self._unexcepted(self.claim, _matchable(sentence.text)):
             kind, group = next((kind, group) for kind, group in self.claim_groups if match.start(group) >= 0)
             start, end = sentence.start + match.start(group), sentence.start + match.end(group)
-            if kind == "counts" and any(d.start <= start < d.end for d in block.dates):
-                continue  # "Oct. 7 attacks" counts nothing
+            if kind == "counts" and (any(d.start <= start < d.end for d in block.dates) or
+                                     _HISTORY.search(sentence.text)):
+                continue  # "Oct. 7 attacks" counts nothing; "26 people killed in the 2012 shooting" is history
             if kind == "accusations" and start > sentence.start and block.text[start].isupper():
                 continue  # a name: "the Convention against Torture"
             if kind in _FRAMED_KINDS:
@@ -723,6 +793,8 @@ class Detector:
                     continue  # "jailed on fraud charges": the court is the source
                 if kind != "accusations" and self.public_data_words.intersection(words):
                     continue  # "the dollar hit a record low": public data
+                if kind == "proportions" and self.statistic_framing.isdisjoint(words):
+                    continue  # "the tax rate of 35 percent", "Kasich got 10 percent": background, results
             facts.claims.append(((start, end), kind))
         return facts.claims
 
@@ -927,6 +999,8 @@ _CLAIM_KINDS = {
         Option("anonymous_sources", list[str], 'Heads of an unnamed source: "official", "source".'),
         Option("role_sources", list[str], 'Heads of an unnamed source after "a"/"one": "a spokeswoman".'),
         Option("vague_sources", list[str], 'Heads of a vague source: "critics", "experts".'),
+        Option("non_source_verbs", list[str],
+               'Reporting verbs that make no anonymous source of their subject: "aides asked", "officials praised".'),
         Option("anonymity_phrases", list[str], 'Said of an unnamed source: "on condition of anonymity".',
                validate=_problem_in_joined),
         Option("claim_proportions", list[str], 'Proportions and rates: "47%", "half", "the majority".',
@@ -947,6 +1021,8 @@ _CLAIM_KINDS = {
                validate=_problem_in_joined),
         Option("accusation_framing", list[str], 'Words that frame an accusation as legal process: "charged".'),
         Option("public_data_words", list[str], 'Words of market data, which needs no source: "shares", "dollar".'),
+        Option("statistic_framing", list[str],
+               'Words of change or comparison that make a proportion a claim: "rose", "than", "compared".'),
         Option("continuation_subjects", list[str],
                "How a sentence continuing an attributed one begins (regular expressions).", validate=_problem_in_joined),
         Option("exceptions", list[str],
@@ -969,8 +1045,8 @@ def _unattributed_claims(story: Story, ctx: CheckContext) -> Iterator[Finding]:
         sentence = facts.sentence
         yield ctx.finding(
             "unattributed-claim",
-            f'{_CLAIM_KINDS[kind].capitalize()} ("{facts.block.text[start:end]}") with no source in its sentence '
-            f'and none carried from its paragraph: say who says so.',
+            f'{_CLAIM_KINDS[kind].capitalize()} ("{facts.block.text[start:end]}") with no source in its paragraph '
+            f'or the one before: say who says so.',
             facts.block.source_span(sentence.start, sentence.end))
 
 

@@ -101,10 +101,10 @@ def test_reporting_expressions_attribute_a_claim(cli, tmp_path, sentence):
 @pytest.mark.parametrize("sentence", [
     "At least 40 people were killed in the raid.",
     "Unemployment reached 12% in the region.",
-    "Nearly half of the city's clinics have closed.",
+    "Nearly half of the city's clinics have closed since the war began.",
     "Crime has spiralled since the factory closed.",
     "Violence has soared to new heights.",
-    "It is the highest rate anywhere in the country.",
+    "It is the highest rate since records began.",
     "The militia committed war crimes in the village.",
     "Rents in the capital will double by 2030.",
 ])
@@ -139,6 +139,7 @@ def test_a_restated_figure_and_a_claim_backed_by_the_next_sentence_are_attribute
         "The agency says nearly half of the attacks on clinics have been deadly.",
         "Nearly half of attacks on clinics occurred in the past two months.",
         "A growing number of patients are treated abroad. The ministry said 3,000 patients left last year.",
+        "The clinic reopened in May.",
         "A growing number of doctors have left the country.")
     assert flagged == ["A growing number of doctors have left the country."]
 
@@ -385,20 +386,85 @@ def test_an_attribution_pattern_re2_cannot_run_is_a_rules_file_error(cli, tmp_pa
 
 
 @pytest.mark.parametrize("sentence, flagged", [
-    ("The rebuilding went according to plan, and half of the homes were finished.", True),
     ("Rents rose 3-5% in the capital.", True),
     ("Fans were 100 percent behind him.", False),
-    ("In 1986 12 families left the valley.", True),  # the year is no count, the figure after it is
-    ("In 1986 the families left the valley.", False),
+    ("The fund paid £5 million to 300 victims of the fire.", True),  # no count after "£", the one after it is
+    ("The fund paid £300 to victims of the fire.", False),
     ("The first half of the match was dull.", False),
     ("They played like never before.", False),
     ("One in five days was lost to rain.", False),
-    ("Covid-19 patients filled the ward.", False),
-    ("The 9/11 families met the mayor.", False),
+    ("Covid-19 victims were buried on the hill.", False),
+    ("The 9/11 victims were remembered.", False),
 ])
 def test_what_the_look_arounds_excluded_is_excluded_by_the_exceptions(cli, tmp_path, sentence, flagged):
     assert claims(cli, tmp_path, "The mayor opened the bridge on Monday.", sentence) == ([sentence] if flagged else [])
 
 
+@pytest.mark.parametrize("sentence, attributions", [
+    ("The rebuilding went according to plan.", 0),
+    ("The rebuilding went according to the council.", 1),
+])
+def test_according_to_plan_attributes_nothing(cli, tmp_path, sentence, attributions):
+    result = cli("check", story(tmp_path, sentence), "--select", "attribution", "--format", "json", "--fail-on", "never")
+    assert json.loads(result.out)["documents"][0]["summaries"]["attribution"]["attributions"] == attributions
+
+
 def test_a_no_break_space_is_a_space_to_the_reporting_phrases(cli, tmp_path):
     assert claims(cli, tmp_path, "The mayor met them.", "Half of the homes were lost, according\u00a0to the council.") == []
+
+
+# -- What needs a source, and who is an unnamed source (issue 19's failure classes) ---------------
+
+@pytest.mark.parametrize("sentence", [
+    "Under state law, candidates trailing by less than 0.5 percent of the votes cast may ask for a recount.",
+    "Lawmakers disagree over the corporate tax rate of 35 percent.",
+    "The governor got 10 percent and finished fourth.",
+    "She was one of 20 students killed at the school three years ago.",
+    "Thousands of people lined the streets to cheer the team.",
+    "The gunman who carried out the massacre in the town had passed three checks.",
+    "The senator surged to prominence after the debate.",
+    "It was one of the most substantive contests in history.",
+    "The bank will raise its rate by a quarter of a percent.",
+])
+def test_background_facts_are_not_claims(cli, tmp_path, sentence):
+    assert claims(cli, tmp_path, "The mayor opened the bridge on Monday.", sentence) == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "Latino registration was up by 123 percent compared with the same period last year.",
+    "At least nine people were killed and 21 were wounded in the attack on Friday.",
+    "Soldiers tortured prisoners at the base.",
+    "The count was rigged in three districts.",
+    "Casino takings fell to $2.7 billion, the lowest take since the 1980s.",
+])
+def test_statistics_records_and_accusations_need_a_source(cli, tmp_path, sentence):
+    assert claims(cli, tmp_path, "The mayor opened the bridge on Monday.", sentence) == [sentence]
+
+
+def test_a_source_right_after_a_claim_or_ending_the_paragraph_before_it_covers_it(cli, tmp_path):
+    assert claims(cli, tmp_path, "Unemployment rose 3 percent in the town. Officials blamed the plant closure.",
+                  "The mayor met union leaders, the council said.",
+                  "Trade fell 40 percent last year.") == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "Two officials have not said whether they will attend.",
+    "Aides asked the mayor to resign.",
+    "It gets your attention when a leader says such things.",
+    "Sen. Jane Doe (a Connecticut Democrat once mistaken for a junior staffer) says she was adrift.",
+    "Obama's former campaign strategist said the plan would fail.",
+    "Business Insider also commented on the deal.",
+    "Would officials say that the plan failed?",
+])
+def test_what_is_no_anonymous_source(cli, tmp_path, sentence):
+    found = findings(cli, story(tmp_path, "The mayor opened the bridge.", sentence), select="anonymous-source")
+    assert texts(found, "anonymous-source") == []
+
+
+@pytest.mark.parametrize("sentence, source", [
+    ("A senior official said the plan would fail.", "A senior official said"),
+    ("Clinton's advisers say the race is over.", "Clinton's advisers say"),
+])
+def test_unnamed_sources_still_found(cli, tmp_path, sentence, source):
+    found = findings(cli, story(tmp_path, "The mayor opened the bridge.", sentence), select="anonymous-source")
+    assert texts(found, "anonymous-source") == [source]
