@@ -91,6 +91,10 @@ _INTRODUCING = frozenset("such including like named".split())
 _HYPOTHETICAL = frozenset("whenever if unless".split())  # and "when" before a verb not in the past
 _NOT_TOLD = frozenset("not never no could would might may should can cannot will declined refused".split())
 _RELATIVE_WORD = re.compile(r"\b(?:who|whose|which)\b", re.IGNORECASE)
+# A head after "by" or after a noun and "of" is not the source: "a super PAC started by a former aide",
+# "a survey of Republican operatives" — but "one of the officials" is.
+_COMPLEMENT = re.compile(r"\bby\s|(?<!\bone)(?<!\bsome)(?<!\btwo)(?<!\bthree)(?<!\bseveral)(?<!\bmany)(?<!\bmost)"
+                         r"(?<!\bnone)(?<!\bany)(?<!\beach)(?<!\ball)(?<!\bboth)(?<!\bfew)\s+of\s", re.IGNORECASE)
 _NAME_PARTICLES = frozenset("of the de del da di van von al bin la le and".split())
 _APPOSED_NAME = re.compile(r",\s+(?:[A-Z][\w'’.-]*\s+){1,3}[A-Z][\w'’.-]*(?:,|$)")
 # How near a reporting word the head of an unnamed source must be for the model to be asked about
@@ -258,23 +262,16 @@ class Story:
         """Sentences that make a claim with no attribution in or around them (questions and quotes aside)."""
         for index, facts in enumerate(self.sentences):  # _carry found the claims of every unattributed sentence
             if facts.claims and not (facts.attributed or facts.question or facts.quoted) and \
-                    not self._attributed_around(facts.paragraph, index) and \
+                    not self._attributed_around(facts.paragraph) and \
                     not self._from_sourced_data(index) and not self._sourced_by_model(index):
                 yield facts
 
-    def _attributed_around(self, paragraph: int, index: int) -> bool:
-        """Whether the sentence after the claim in its paragraph, or for a claim opening its paragraph the
-        last sentence of the paragraph before, attributes anything (by the rules): a claim next to it may
-        well be that source's
-        ("Trade fell 40 percent. Yang Shu says …"), and an editor is asked only about claims the copy
-        leaves bare. A source earlier in the claim's own paragraph is left to the continuation rules and
-        the model, which tell a claim carried on from one said anew ("In that time, attacks … have also
-        grown more common")."""
-        first, end = self.paragraphs[paragraph]
-        around = [index - 1] if index == first and index else []
-        if index + 1 < end:
-            around.append(index + 1)
-        return any(self.sentences[k].attributions for k in around)
+    def _attributed_around(self, paragraph: int) -> bool:
+        """Whether the claim's paragraph or the one before attributes anything (by the rules): a claim
+        there may well be that source's ("Trade fell 40 percent. Yang Shu says …"), and an editor is
+        asked only about claims the copy leaves bare."""
+        first = self.paragraphs[max(0, paragraph - 1)][0]
+        return any(self.sentences[k].attributions for k in range(first, self.paragraphs[paragraph][1]))
 
     def _from_sourced_data(self, index: int) -> bool:
         """A figure in a story reporting a poll, survey or study: a sentence of its own paragraph or of the
@@ -635,14 +632,17 @@ class Detector:
             return False
         if kind != "anonymous" or not head:
             return True
-        if not self.non_source_verbs.isdisjoint(cue_words):
+        # The cue and the word after it, for entries with a particle: "called on the government".
+        said = f" {' '.join(cue_words + [word.lower() for word in _WORD.findall(text, cue[1], sentence.end)[:1]])} "
+        if any(f" {form} " in said for form in self.non_source_verbs):
             return False
         source_text = text[start:end]
         at = re.search(rf"\b{re.escape(head)}\b", source_text, re.IGNORECASE)
         if at is None or (at.start() and at.group()[0].isupper()):
             return False  # a head inside a name: "Business Insider also commented"
         described = source_text[:at.start()]
-        if described.count("(") > described.count(")") or _RELATIVE_WORD.search(described):
+        if described.count("(") > described.count(")") or _RELATIVE_WORD.search(described) or \
+                _COMPLEMENT.search(described):
             return False
         singular = head in self.singular_heads
         return not (singular and any(word.lower() in _POSSESSIVES or word.endswith(("'s", "’s"))
@@ -979,7 +979,8 @@ _CLAIM_KINDS = {
     description="Claims and quotations with no source, anonymous and vague sourcing.",
     rules=[
         Rule("unattributed-claim", "warning",
-             "A statistic, record, trend, accusation or forecast with no source in or around its sentence."),
+             "A statistic framed as a change or comparison, a count of harm, a record, an accusation or a "
+             "forecast with no source in its paragraph or the one before."),
         Rule("unattributed-quote", "warning", "A direct quotation of four or more words with no speaker."),
         Rule("anonymous-source", "info", 'Attribution to an unnamed source: "sources said", "a senior official".'),
         Rule("vague-attribution", "warning", '"Critics say", "it is believed", "reportedly", unnamed experts.'),
