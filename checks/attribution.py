@@ -10,13 +10,15 @@ the check finds its attributions — a reporting expression ("said", "told
 Reuters", "according to", "data … show", "ruled out") with its source, named,
 anonymous ("a senior official") or vague ("critics", "it is believed") — and
 the direct quotations. A sentence that asserts a checkable claim (a figure or
-statistic, a record or superlative, a measurable trend, an accusation or
-allegation, a forecast) is attributed when it has an attribution of its own,
-continues the attributed sentence before it ("That figure …", "It …"), restates
-a figure the story has already sourced, is backed by a sourced statistic in the
-next sentence of its paragraph, reports the figures of a poll or study the story
-names, or when the model finds its source. A quotation needs a speaker in its
-paragraph or the one before, or a credit or label.
+statistic framed as a change or comparison, a count of harm, a record, a
+measurable trend, an accusation made, a forecast — not background a newsroom
+states on its own authority) is attributed when the sentence after it, or the
+one before a paragraph it opens, attributes anything, when it continues an
+attributed sentence ("That figure …",
+"It …"), restates a figure the story has already sourced, reports the figures
+of a poll or study the story names, or when the model finds its source. A
+quotation needs a speaker in its paragraph or the one before, or a credit or
+label.
 
 Every word list lives in ``rules.yaml``. Per story the check also leaves a
 sourcing summary (named, anonymous and vague attributions) for the JSON report.
@@ -35,7 +37,7 @@ from copydesk.checking import CheckContext, Option, Rule, document_check
 from copydesk.document import Block, Document, Sentence
 from copydesk.findings import Finding
 from copydesk.hookspecs import hookimpl
-from copydesk.patterns import Pattern, compile_pattern, pattern_problem, problem_in_patterns
+from copydesk.patterns import Pattern, compile_pattern, problem_in_patterns
 
 if TYPE_CHECKING:
     from copydesk.checks.attribution_model import Model, Span
@@ -262,16 +264,22 @@ class Story:
         """Sentences that make a claim with no attribution in or around them (questions and quotes aside)."""
         for index, facts in enumerate(self.sentences):  # _carry found the claims of every unattributed sentence
             if facts.claims and not (facts.attributed or facts.question or facts.quoted) and \
-                    not self._attributed_around(facts.paragraph) and \
+                    not self._attributed_around(facts.paragraph, index) and \
                     not self._from_sourced_data(index) and not self._sourced_by_model(index):
                 yield facts
 
-    def _attributed_around(self, paragraph: int) -> bool:
-        """Whether the claim's paragraph or the one before attributes anything (by the rules): a claim
-        there may well be that source's ("Trade fell 40 percent. Yang Shu says …"), and an editor is
-        asked only about claims the copy leaves bare."""
-        first = self.paragraphs[max(0, paragraph - 1)][0]
-        return any(self.sentences[k].attributions for k in range(first, self.paragraphs[paragraph][1]))
+    def _attributed_around(self, paragraph: int, index: int) -> bool:
+        """Whether the sentence after the claim in its paragraph, or for a claim opening its paragraph the
+        last sentence of the paragraph before, attributes anything (by the rules): a claim next to it may
+        well be that source's ("Trade fell 40 percent. Yang Shu says …"), and an editor is asked only
+        about claims the copy leaves bare. A source earlier in the claim's own paragraph is left to the
+        continuation rules and the model, which tell a claim carried on from one said anew ("In that
+        time, attacks … have also grown more common")."""
+        first, end = self.paragraphs[paragraph]
+        around = [index - 1] if index == first and index else []
+        if index + 1 < end:
+            around.append(index + 1)
+        return any(self.sentences[k].attributions for k in around)
 
     def _from_sourced_data(self, index: int) -> bool:
         """A figure in a story reporting a poll, survey or study: a sentence of its own paragraph or of the
@@ -613,8 +621,8 @@ class Detector:
                  head: str) -> bool:
         """Whether an unnamed source tells the reader something through its cue:
         not in a question, not negated or hypothetical ("officials have not said", "aides could call on",
-        "when a leader says"); for an anonymous one, not a verb that only asks or judges ("aides asked",
-        "officials praised"), and not a named person's description ("McDonough (then deputy national
+        "when a leader says"); for an anonymous one, not a verb that only asks or urges ("aides asked",
+        "lawmakers called on"), and not a named person's description ("McDonough (then deputy national
         security adviser)", "David Axelrod, who was Obama's strategist"), a name ("Business Insider") or a
         known office ("Obama's former campaign strategist", one person the story has named)."""
         if facts.question:
@@ -980,7 +988,7 @@ _CLAIM_KINDS = {
     rules=[
         Rule("unattributed-claim", "warning",
              "A statistic framed as a change or comparison, a count of harm, a record, an accusation or a "
-             "forecast with no source in its paragraph or the one before."),
+             "forecast with no source in or next to its sentence."),
         Rule("unattributed-quote", "warning", "A direct quotation of four or more words with no speaker."),
         Rule("anonymous-source", "info", 'Attribution to an unnamed source: "sources said", "a senior official".'),
         Rule("vague-attribution", "warning", '"Critics say", "it is believed", "reportedly", unnamed experts.'),
@@ -1001,7 +1009,7 @@ _CLAIM_KINDS = {
         Option("role_sources", list[str], 'Heads of an unnamed source after "a"/"one": "a spokeswoman".'),
         Option("vague_sources", list[str], 'Heads of a vague source: "critics", "experts".'),
         Option("non_source_verbs", list[str],
-               'Reporting verbs that make no anonymous source of their subject: "aides asked", "officials praised".'),
+               'Reporting verbs that make no anonymous source of their subject: "aides asked", "officials urged".'),
         Option("anonymity_phrases", list[str], 'Said of an unnamed source: "on condition of anonymity".',
                validate=_problem_in_joined),
         Option("claim_proportions", list[str], 'Proportions and rates: "47%", "half", "the majority".',
@@ -1023,7 +1031,7 @@ _CLAIM_KINDS = {
         Option("accusation_framing", list[str], 'Words that frame an accusation as legal process: "charged".'),
         Option("public_data_words", list[str], 'Words of market data, which needs no source: "shares", "dollar".'),
         Option("statistic_framing", list[str],
-               'Words of change or comparison that make a proportion a claim: "rose", "than", "compared".'),
+               'Words of change or comparison that make a proportion a claim: "rose", "compared".'),
         Option("continuation_subjects", list[str],
                "How a sentence continuing an attributed one begins (regular expressions).", validate=_problem_in_joined),
         Option("exceptions", list[str],
@@ -1046,8 +1054,8 @@ def _unattributed_claims(story: Story, ctx: CheckContext) -> Iterator[Finding]:
         sentence = facts.sentence
         yield ctx.finding(
             "unattributed-claim",
-            f'{_CLAIM_KINDS[kind].capitalize()} ("{facts.block.text[start:end]}") with no source in its paragraph '
-            f'or the one before: say who says so.',
+            f'{_CLAIM_KINDS[kind].capitalize()} ("{facts.block.text[start:end]}") with no source in or next to its '
+            f'sentence: say who says so.',
             facts.block.source_span(sentence.start, sentence.end))
 
 
