@@ -393,7 +393,9 @@ def report_rules(scores: RuleScores, judge_dir: Path | None, tag: str = "") -> N
         proxy = scores.proxy_right[rule] / len(flags) if flags else float("nan")
         read = sample(rule, flags)
         verdicts = _verdicts(rule)
-        judged = [verdicts[f["file"], f["offset"]]["verdict"] for f in read if (f["file"], f["offset"]) in verdicts]
+        # A verdict counts for the flag it was given to: same file, offset and length.
+        judged = [verdicts[f["file"], f["offset"]]["verdict"] for f in read
+                  if verdicts.get((f["file"], f["offset"]), {}).get("length") == f["length"]]
         by_reading = (f"{judged.count('right') / len(judged):.2f} by reading {len(judged)} of {len(read)} sampled"
                       if judged else f"not read yet ({len(read)} sampled)")
         print(f"  {rule:20} flags {len(flags):4}  per 1,000 words {len(flags) / scores.words * 1000:.2f}  "
