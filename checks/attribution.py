@@ -95,8 +95,8 @@ _NOT_TOLD = frozenset("not never no could would might may should can cannot will
 _RELATIVE_WORD = re.compile(r"\b(?:who|whose|which)\b", re.IGNORECASE)
 # A head after "by" or after a noun and "of" is not the source: "a super PAC started by a former aide",
 # "a survey of Republican operatives" — but "one of the officials" is.
-_COMPLEMENT = re.compile(r"\bby\s|(?<!\bone)(?<!\bsome)(?<!\btwo)(?<!\bthree)(?<!\bseveral)(?<!\bmany)(?<!\bmost)"
-                         r"(?<!\bnone)(?<!\bany)(?<!\beach)(?<!\ball)(?<!\bboth)(?<!\bfew)\s+of\s", re.IGNORECASE)
+_COMPLEMENT = re.compile(r"\bby\s|\b(?!(?:one|some|two|three|several|many|most|none|any|each|all|both|few)\s)"
+                         r"[\w'’]+\s+of\s", re.IGNORECASE)
 _NAME_PARTICLES = frozenset("of the de del da di van von al bin la le and".split())
 _APPOSED_NAME = re.compile(r",\s+(?:[A-Z][\w'’.-]*\s+){1,3}[A-Z][\w'’.-]*(?:,|$)")
 # How near a reporting word the head of an unnamed source must be for the model to be asked about
