@@ -333,11 +333,13 @@ def score_rules(split: Path) -> RuleScores:
                 continue
             scores.words += sum(len(block.words) for block in document.blocks)
             story = detector.read(document)
+            sentences = [facts.block.source_span(facts.sentence.start, facts.sentence.end) for facts in story.sentences]
             for finding in active.check.function(document, active.context(document)):
                 start, length = finding.offset, finding.location.length
+                sentence = next(((s, e) for s, e in sentences if s <= start < e), (start, start + length))
                 flag = {"rule": finding.rule, "file": f"{split.name}/{article}.txt", "offset": start,
                         "length": length, "finding": finding.text, "message": finding.message,
-                        "context": _paragraph_context(source_text, start)}
+                        "sentence": source_text[slice(*sentence)], "context": _paragraph_context(source_text, start)}
                 scores.flags[finding.rule].append(flag)
                 if finding.rule in ("unattributed-quote", "unattributed-claim"):
                     right = sum(sourced[start:start + length]) < 0.5 * max(1, length)
@@ -380,22 +382,32 @@ def sample(rule: str, flags: list[dict]) -> list[dict]:
     return sorted(random.Random(19).sample(flags, SAMPLE), key=lambda f: (f["file"], f["offset"]))
 
 
-def report_rules(scores: RuleScores, judge_dir: Path | None) -> None:
+def _judge_path(judge_dir: Path, rule: str, tag: str) -> Path:
+    return judge_dir / (f"judge-{tag}-{rule}.jsonl" if tag else f"judge-{rule}.jsonl")
+
+
+def report_rules(scores: RuleScores, judge_dir: Path | None, tag: str = "") -> None:
     print(f"polnear-dev, the check's rules ({scores.words:,} words):")
     for rule in RULES:
         flags = scores.flags[rule]
         proxy = scores.proxy_right[rule] / len(flags) if flags else float("nan")
         read = sample(rule, flags)
         verdicts = _verdicts(rule)
-        judged = [verdicts[f["file"], f["offset"]]["verdict"] for f in read if (f["file"], f["offset"]) in verdicts]
+        # A verdict counts for the flag it was given to: same file, offset and length.
+        judged = [verdicts[f["file"], f["offset"]]["verdict"] for f in read
+                  if verdicts.get((f["file"], f["offset"]), {}).get("length") == f["length"]]
         by_reading = (f"{judged.count('right') / len(judged):.2f} by reading {len(judged)} of {len(read)} sampled"
                       if judged else f"not read yet ({len(read)} sampled)")
         print(f"  {rule:20} flags {len(flags):4}  per 1,000 words {len(flags) / scores.words * 1000:.2f}  "
               f"proxy precision {proxy:.2f}  precision {by_reading}")
-        if judge_dir is not None:
-            with open(judge_dir / f"judge-{rule}.jsonl", "w", encoding="utf-8") as out:
+        if judge_dir is not None:  # a verdict already kept for the same flag (file, offset, length) is carried over
+            with open(_judge_path(judge_dir, rule, tag), "w", encoding="utf-8") as out:
                 for flag in read:
-                    out.write(json.dumps({**flag, "verdict": "", "reason": ""}, ensure_ascii=False) + "\n")
+                    kept = verdicts.get((flag["file"], flag["offset"]), {})
+                    same = kept.get("length") == flag["length"]
+                    out.write(json.dumps({**flag, "verdict": kept.get("verdict", "") if same else "",
+                                          "reason": kept.get("reason", "") if same else ""},
+                                         ensure_ascii=False) + "\n")
     quotes = scores.unsourced_quotes
     print(f"  unattributed-quote recall (proxy): {sum(q['flagged'] for q in quotes)} of {len(quotes)} dev "
           f"quotations outside any sourced PolNeAR Content are flagged")
@@ -407,7 +419,7 @@ def report_rules(scores: RuleScores, judge_dir: Path | None) -> None:
         print(f"  unattributed-quote recall by reading: {sum(q['flagged'] for q in really)} of the {len(really)} "
               f"that really have no speaker in their paragraph or the one before ({len(read)} read)")
     if judge_dir is not None:  # is the speaker really missing? ("no-speaker" or "has-speaker")
-        with open(judge_dir / "judge-unsourced-quotes.jsonl", "w", encoding="utf-8") as out:
+        with open(_judge_path(judge_dir, "unsourced-quotes", tag), "w", encoding="utf-8") as out:
             for quote in quotes:
                 row = {key: quote[key] for key in ("file", "offset", "length", "finding", "context")}
                 out.write(json.dumps({"rule": "unsourced-quotes", **row, "verdict": "", "reason": ""},
@@ -422,11 +434,11 @@ def report_rules(scores: RuleScores, judge_dir: Path | None) -> None:
           f"of {len(gold)}")
 
 
-def import_verdicts(judge_dir: Path) -> None:
-    """Keep the verdicts a reader wrote into DIR/judge-<rule>.jsonl, by file and offset only."""
+def import_verdicts(judge_dir: Path, tag: str = "") -> None:
+    """Keep the verdicts a reader wrote into DIR/judge-[TAG-]<rule>.jsonl, by file and offset only."""
     VERDICTS.mkdir(exist_ok=True)
     for rule in (*RULES, "unsourced-quotes"):
-        path = judge_dir / f"judge-{rule}.jsonl"
+        path = _judge_path(judge_dir, rule, tag)
         if not path.exists():
             continue
         rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -479,6 +491,8 @@ def main() -> None:
     parser.add_argument("--judge-dir", type=Path, help="write the samples to read here, as judge-<rule>.jsonl")
     parser.add_argument("--import-verdicts", type=Path, metavar="DIR",
                         help="keep the verdicts of DIR/judge-<rule>.jsonl in benchmarks/verdicts/ first")
+    parser.add_argument("--judge-tag", default="", metavar="TAG",
+                        help="name the samples judge-TAG-<rule>.jsonl, in --judge-dir and --import-verdicts")
     parser.add_argument("--no-speed", action="store_true", help="skip the BBC speed run")
     parser.add_argument("--no-train", action="store_true", help="skip the polnear-train detector scores")
     parser.add_argument("--tune", type=Path, metavar="DIR",
@@ -487,12 +501,12 @@ def main() -> None:
     if not DEV.exists():
         raise SystemExit(f"PolNeAR is not at {DEV} (set COPYDESK_SHARED)")
     if args.import_verdicts:
-        import_verdicts(args.import_verdicts)
+        import_verdicts(args.import_verdicts, args.judge_tag)
     if args.tune:
         tune(args.tune)
         return
     model_scores()
-    report_rules(score_rules(DEV), args.judge_dir)
+    report_rules(score_rules(DEV), args.judge_dir, args.judge_tag)
     if not args.no_train:
         print("polnear-train, the rules' attribution detector:")
         report(score(), args.errors)

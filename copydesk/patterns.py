@@ -57,6 +57,11 @@ class Pattern:
     def match(self, text: str) -> Any:
         return self.regexp.match(_encodable(text))
 
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> Any:
+        """The first match between ``pos`` and ``endpos``. Unlike ``re``, the text outside them stays the
+        context of ``\\b``, ``^`` and ``$``: ``$`` matches at ``endpos`` only at the end of the text."""
+        return self.regexp.search(_encodable(text), pos, endpos)
+
     def fullmatch(self, text: str) -> Any:
         return self.regexp.fullmatch(_encodable(text))
 
