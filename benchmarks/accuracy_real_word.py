@@ -51,7 +51,8 @@ from accuracy_dates import MEANTIME, rebuild  # noqa: E402
 POLNEAR_DEV = SHARED / "corpus" / "polnear-dev" / "text"
 PER_PAIR = 3
 EDIT_SLIPS = 150
-SWEEP = [10, 30, 100, 300, 1_000, 3_000]
+SWEEP = [-3, -2, -1, 0, 1, 2, 3]
+TUNING_SWEEP = [-2.5, -2, -1.5, -1]
 BUDGETS = [0.02, 0.05, 0.1, 0.2]
 CONTEXT = 60
 
@@ -260,18 +261,17 @@ def tuning_sweep(registry, config, corpora, active) -> None:
     chosen = slips(sample, scorer(base), "tuning")
     words = _words(engine_documents)
     print("\n## Tuning sweep (tuning half; slips in BBC + polnear-train, findings on BBC + polnear-train)")
-    for floor in (100, 300):
-        for edit_ratio in (1_000 * floor,):
-            options = {**base, "min_ratio": float(floor), "set_ratio": float(floor), "edit_ratio": float(edit_ratio)}
-            found = sum(len(_run(active, d, options)) for d in engine_documents)
-            hits = recall(registry, config, active, chosen, options)
-            by_source = defaultdict(list)
-            for number, (_, _, _, _, source) in enumerate(chosen):
-                by_source[source].append(hits[number])
-            print(f"  min_ratio = set_ratio = {floor:>5,}, edit_ratio {edit_ratio:>9,}: {found / words * 1000:.3f} findings per 1,000 words, recall "
-                  f"{sum(hits.values()) / len(hits):.2f} ("
-                  + ", ".join(f"{k} {sum(v) / len(v):.2f}" for k, v in sorted(by_source.items())) + ")",
-                  flush=True)
+    for sureness in TUNING_SWEEP:
+        options = {**base, "set_log_odds": float(sureness)}
+        found = sum(len(_run(active, d, options)) for d in engine_documents)
+        hits = recall(registry, config, active, chosen, options)
+        by_source = defaultdict(list)
+        for number, (_, _, _, _, source) in enumerate(chosen):
+            by_source[source].append(hits[number])
+        print(f"  set_log_odds {sureness:>5}: {found / words * 1000:.3f} findings per 1,000 words, recall "
+              f"{sum(hits.values()) / len(hits):.2f} ("
+              + ", ".join(f"{k} {sum(v) / len(v):.2f}" for k, v in sorted(by_source.items())) + ")",
+              flush=True)
 
 
 def _run_options(active, document):

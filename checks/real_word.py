@@ -51,6 +51,7 @@ from copydesk.document import Document
 from copydesk.findings import Finding
 from copydesk.hookspecs import hookimpl
 from copydesk.langmodel import LOG_UNIT, SENTENCE_END, SENTENCE_START, LanguageModel, language_model, times
+from copydesk.real_word_decision import features, log_odds
 from copydesk.lexicon import Lexicon, lexicon, match_case, neighbours, same_word
 
 # How many words outside the model (names, numbers) are remembered as hopeless at most.
@@ -146,11 +147,14 @@ class _Scorer:
         self.lex = lex
         self.edit_ratio = options["edit_ratio"]
         self.story_evidence = options["story_evidence"]
+        self.set_log_odds = options["set_log_odds"]
         self.min_ratio = options["min_ratio"]
         self.min_length = options["min_length"]
         self.common = lex.most_common(options["skip_most_common"])
         self.everyday_log_prob = math.log(options["everyday_frequency"]) / LOG_UNIT
         self.partners = self._partners(options)
+        self.homophones = {frozenset(entry["key"].split()) for entry in tuned_sets()["sets"]
+                           if entry["source"] == "homophone"}
         self.known_candidates: dict[str, Candidates] = {}
         # Each context's candidates and how far they lead: phrases recur across a corpus.
         self.leads: dict[tuple, tuple[tuple[str, float, float], ...]] = {}
@@ -216,11 +220,14 @@ class _Scorer:
     def best(self, word: str, left: tuple[str, ...], right: tuple[str, ...], candidates: Candidates,
              vocabulary: set[str] | frozenset[str] = frozenset()) -> tuple[str, float, float] | None:
         """The candidate that fits this context far better than ``word``: (candidate, how many
-        times as likely, how many times the ratio it needed).
+        times as likely, how far past the bar — a natural log).
 
-        ``candidates`` are :meth:`candidates`'s for ``word``. A candidate in
-        ``vocabulary`` (the story's words) needs ``story_evidence`` times
-        less, unless it is an everyday word: every story says "to" and "are".
+        ``candidates`` are :meth:`candidates`'s for ``word``. A confusion-set
+        partner is judged by the learned decision (:mod:`copydesk.real_word_decision`),
+        which must be ``set_log_odds`` sure; a one-edit variant must be its
+        ratio times as likely. A candidate in ``vocabulary`` (the story's
+        words) needs ``story_evidence`` times less (times the odds), unless
+        it is an everyday word: every story says "to" and "are".
         """
         key = (word, left, right)
         leads = self.leads.get(key)
@@ -228,13 +235,21 @@ class _Scorer:
             if len(self.leads) >= _CONTEXTS_REMEMBERED:
                 self.leads.clear()
             leads = self.leads[key] = self.leads_of(word, left, right, candidates)
+        spelled = model_word(word)
+        partners = self.partners.get(spelled, {})
         best = None
         for candidate, needed, ratio in leads:
-            needed = max(needed, self.min_ratio)
+            if ratio <= 1:
+                continue
+            if candidate in partners:
+                homophone = frozenset((spelled, candidate)) in self.homophones
+                margin = log_odds(features(self.model, spelled, candidate, left, right, homophone)) - self.set_log_odds
+            else:
+                margin = math.log(ratio / max(needed, self.min_ratio))
             if candidate in vocabulary and not self.everyday(candidate):
-                needed /= self.story_evidence
-            if ratio >= needed and (best is None or ratio / needed > best[2]):
-                best = (candidate, ratio, ratio / needed)
+                margin += math.log(self.story_evidence)
+            if margin >= 0 and (best is None or margin > best[2]):
+                best = (candidate, ratio, margin)
         return best
 
     def leads_of(self, word: str, left: tuple[str, ...], right: tuple[str, ...],
@@ -360,7 +375,8 @@ def checkable(parts: list[str], index: int, title_case: bool, names: set[str] | 
         Option("confusion_sets", list[str], 'Words often typed for each other, one set per entry ("trial trail").'),
         Option("set_ratio", float, "How many times as likely a confusion-set partner with no tuned ratio must be."),
         Option("edit_ratio", float, "How many times as likely a variant one edit away must be."),
-        Option("min_ratio", float, "No candidate is reported below this ratio, whatever its set's tuned ratio."),
+        Option("min_ratio", float, "No one-edit variant is reported below this ratio."),
+        Option("set_log_odds", float, "How sure (learned log odds) the decision must be that a confusion-set partner was meant."),
         Option("story_evidence", float, "How many times smaller the ratio is for a candidate the story uses elsewhere."),
         Option("skip_most_common", int, "The N most common English words get no one-edit variants (only their sets)."),
         Option("everyday_frequency", float, "Repeating a word at least this frequent in English is no sign it is deliberate."),
