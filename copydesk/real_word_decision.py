@@ -1,20 +1,22 @@
-"""real-word-error's learned decision: is a confusion-set partner a slip fix, or the word as written right?
+"""real-word-error's learned decision: is a candidate the word meant, or the word as written right?
 
 One likelihood ratio per set is a crude judge: a ratio of 100 won on a
 seen trigram is strong evidence, the same ratio won because one side backed
 off to unigram frequencies is not. The decision here weighs what the trigram
 model says about the two words in this context — the whole context's ratio,
-the left and the right side's separately, whether each side's pair is one the
-model holds or a back-off, the two words' own frequencies, the words' shapes —
-with a logistic regression learned from the tuning half of the confusion sets
-on BBC + polnear-train (tools/learn_real_word.py rebuilds
-``real_word_decision.json``; the weights are read lazily, once).
+the left and the right side's separately, whether each side's pair and
+trigram is one the model holds or a back-off, the two words' own
+frequencies, the words' shapes — with two logistic regressions, one for
+confusion-set partners and one for variants one edit away, learned from the
+tuning half of the confusion sets and of the one-edit pairs on BBC +
+polnear-train (tools/learn_real_word.py rebuilds ``real_word_decision.json``;
+the weights are read lazily, once).
 
 None of the features names a set or a word, so what is learned applies to
-sets it never saw (the held-out half, a newsroom's own sets). The log odds
-are learned on balanced data (as many slips as right words); clean copy
-holds far fewer slips, so the check asks for ``set_log_odds`` (rules.yaml),
-chosen on the tuning copy for its findings per 1,000 words.
+sets and pairs it never saw (the held-out half, a newsroom's own sets). Clean
+copy holds far more right words than slips, so the check asks for
+``set_log_odds`` and ``edit_log_odds`` (rules.yaml), chosen on the tuning
+copy for its findings per 1,000 words.
 """
 
 from __future__ import annotations
@@ -121,14 +123,16 @@ def _held(model: LanguageModel, first: tuple[str, ...], second: tuple[str, ...],
 
 
 @functools.cache
-def weights() -> tuple[float, ...]:
-    """The learned weights, in the order of :data:`FEATURES`."""
+def weights() -> dict[str, tuple[float, ...]]:
+    """The learned weights, in the order of :data:`FEATURES`: one model for confusion-set
+    partners ("set"), one for variants one edit away ("edit")."""
     data = json.loads(resources.files("copydesk").joinpath(WEIGHTS).read_text(encoding="utf-8"))
     if tuple(data["features"]) != FEATURES:
         raise RuntimeError(f"{WEIGHTS} was learned for other features: rebuild it with tools/learn_real_word.py")
-    return tuple(data["weights"])
+    return {kind: tuple(values) for kind, values in data["weights"].items()}
 
 
-def log_odds(values: tuple[float, ...]) -> float:
-    """The learned log odds, on balanced data, that the candidate is what was meant."""
-    return sum(weight * value for weight, value in zip(weights(), values))
+def log_odds(kind: str, values: tuple[float, ...]) -> float:
+    """The learned log odds that the candidate is what was meant, for a candidate of ``kind``
+    ("set" or "edit"), on data where right words weigh 20 times the slips."""
+    return sum(weight * value for weight, value in zip(weights()[kind], values))

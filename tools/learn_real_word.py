@@ -1,4 +1,4 @@
-"""Learn real-word-error's decision for confusion-set partners from ../shared.
+"""Learn real-word-error's decision for confusion-set partners and one-edit variants from ../shared.
 
     python tools/learn_real_word.py
 
@@ -15,6 +15,12 @@ places per word, drawn with a fixed seed). Only pairs the check would decide
 on are kept — the candidate has a pair with a neighbour that the model holds,
 and is more probable than the word in the context — so the decision is
 learned where it is used.
+
+One-edit variants (same first letter, as the check finds them) are learned
+apart, from the pairs whose hash puts them in the tuning half (the split's
+rule, tools/tune_real_word.py): every place a content word has such a
+variant is a right word, and 20,000 places drawn with a fixed seed, with the
+variant swapped in, are slips.
 
 The model is a logistic regression (Newton's method with a small L2 penalty
 on standardised features, folded back into weights on the raw features).
@@ -44,6 +50,7 @@ PENALTY = 1.0
 # share of slips caught at 4 of 1,688 right words flagged rose 0.45 → 0.48 from 1 to 20).
 RIGHT_WEIGHT = 20.0
 ROUNDS = 25
+EDIT_SLIPS = 20_000
 REPORTED = [-4, -3, -2, -1, 0, 2]
 
 
@@ -87,6 +94,42 @@ def examples(scorer, entries, docs):
     return np.array(rows), np.array(labels)
 
 
+def edit_examples(scorer, docs):
+    """(features, label) for one-edit variants whose pair falls in the tuning half (by the split's
+    hash): every place a content word has one is a right word, and at most EDIT_SLIPS places with
+    the variant swapped in are slips."""
+    from copydesk.checks.real_word import model_word
+    from copydesk.real_word_decision import features
+    from tune_real_word import half
+
+    model = scorer.model
+    variants: dict[str, list[str]] = {}
+    for document in docs:
+        for block in document.blocks:
+            for word in block.lowered_words:
+                if word not in variants:
+                    partners = scorer.partners.get(model_word(word), {})
+                    variants[word] = [c for c, _ in scorer.candidates(word)
+                                      if c not in partners and half(" ".join(sorted((word, c)))) == "tuning"]
+    rows, labels, slips = [], [], []
+
+    def add(written, candidate, left, right, label):
+        leads = scorer.leads_of(written, left, right, ((candidate, 1.0),))
+        if leads and leads[0][2] > 1:  # scored by the check, and more probable than the word
+            rows.append(features(model, written, candidate, left, right, False))
+            labels.append(label)
+
+    for word, left, right in occurrences(docs, {w for w, found in variants.items() if found}, model):
+        for variant in variants[word]:
+            add(model_word(word), variant, left, right, 0.0)
+            slips.append((variant, model_word(word), left, right))
+    random.seed(24)
+    for variant, word, left, right in random.sample(slips, min(EDIT_SLIPS, len(slips))):
+        if any(c == word for c, _ in scorer.candidates(variant)):
+            add(variant, word, left, right, 1.0)
+    return np.array(rows), np.array(labels)
+
+
 def fit(rows: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """Weights on the raw features of a logistic regression, the right words weighing RIGHT_WEIGHT
     times the slips."""
@@ -107,6 +150,18 @@ def fit(rows: np.ndarray, labels: np.ndarray) -> np.ndarray:
     return raw
 
 
+def report(name: str, rows: np.ndarray, labels: np.ndarray, weights: np.ndarray) -> None:
+    """The balanced figures at a few log odds, and the context's ratio alone for comparison."""
+    odds, ratio = rows @ weights, rows[:, 0]
+    print(f"{name}: {int(labels.sum())} slips, {int((1 - labels).sum())} right words that lose to the candidate")
+    print("  log odds ≥: share of slips caught, right words flagged (of those that lose)")
+    for floor in REPORTED:
+        print(f"  {floor:>4}: {np.mean(odds[labels == 1] >= floor):.3f} {int(np.sum(odds[labels == 0] >= floor))}")
+    print("  the context's ratio alone, log10 ≥: share of slips caught, right words flagged")
+    for floor in (1, 2, 3, 4, 5):
+        print(f"  {floor:>4}: {np.mean(ratio[labels == 1] >= floor):.3f} {int(np.sum(ratio[labels == 0] >= floor))}")
+
+
 def main() -> None:
     from copydesk.checks.real_word import scorer as make_scorer
     from copydesk.checks.real_word import tuned_sets
@@ -118,25 +173,16 @@ def main() -> None:
     scorer = make_scorer(options)
     entries = [e for e in tuned_sets()["sets"] if e["half"] == "tuning"]
     docs = documents(CORPORA)
-    rows, labels = examples(scorer, entries, docs)
-    print(f"{len(docs)} stories from BBC and polnear-train; {len(labels)} scored pairs from "
-          f"{len(entries)} tuning-half sets: {int(labels.sum())} slips, {int((1 - labels).sum())} right words",
-          file=sys.stderr)
-    weights = fit(rows, labels)
+    print(f"{len(docs)} stories from BBC and polnear-train; {len(entries)} tuning-half sets", file=sys.stderr)
+    learned = {}
+    for kind, (rows, labels) in (("set", examples(scorer, entries, docs)), ("edit", edit_examples(scorer, docs))):
+        learned[kind] = fit(rows, labels)
+        report(f"tuning half, {kind}", rows, labels, learned[kind])
     OUTPUT.write_text(json.dumps({
         "about": "real-word-error's learned decision; see tools/learn_real_word.py",
         "features": list(FEATURES),
-        "weights": [round(float(w), 6) for w in weights],
+        "weights": {kind: [round(float(w), 6) for w in weights] for kind, weights in learned.items()},
     }, indent=1) + "\n", encoding="utf-8")
-    odds = rows @ weights
-    slips, right = odds[labels == 1], odds[labels == 0]
-    print("tuning half, balanced (log odds: share of slips caught, share of right words flagged):")
-    for floor in REPORTED:
-        print(f"  {floor:>3}: {np.mean(slips >= floor):.3f} {np.mean(right >= floor):.4f}")
-    ratio = rows[:, 0]
-    print("the whole context's ratio alone, for comparison (log10 ratio: slips caught, right words flagged):")
-    for floor in (1, 2, 3, 4):
-        print(f"  {floor:>3}: {np.mean(ratio[labels == 1] >= floor):.3f} {np.mean(ratio[labels == 0] >= floor):.4f}")
 
 
 if __name__ == "__main__":
