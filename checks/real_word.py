@@ -55,8 +55,8 @@ from copydesk.document import Document
 from copydesk.findings import Finding
 from copydesk.hookspecs import hookimpl
 from copydesk.langmodel import LOG_UNIT, SENTENCE_END, SENTENCE_START, LanguageModel, language_model, times
-from copydesk.real_word_decision import features, log_odds
 from copydesk.lexicon import Lexicon, lexicon, match_case, neighbours, same_word
+from copydesk.real_word_decision import features, log_odds
 
 # How many words outside the model (names, numbers) are remembered as hopeless at most.
 _STRANGERS_REMEMBERED = 100_000
@@ -224,8 +224,8 @@ class _Scorer:
         """The candidate that fits this context far better than ``word``: (candidate, how many
         times as likely, how far past the bar — a natural log).
 
-        ``candidates`` are :meth:`candidates`'s for ``word``. A confusion-set
-        candidate must be at least ``set_ratio`` (a confusion-set partner) or
+        ``candidates`` are :meth:`candidates`'s for ``word``. A candidate
+        must be at least ``set_ratio`` (a confusion-set partner) or
         ``edit_ratio`` (a variant one edit away) times as likely; then the
         learned decision (:mod:`copydesk.real_word_decision`) must be
         ``set_log_odds`` or ``edit_log_odds`` sure. A candidate in
@@ -238,13 +238,12 @@ class _Scorer:
             if len(self.leads) >= _CONTEXTS_REMEMBERED:
                 self.leads.clear()
             leads = self.leads[key] = self.leads_of(word, left, right, candidates)
-        spelled = model_word(word)
-        partners = self.partners.get(spelled, {})
         best = None
         for candidate, needed, ratio in leads:
             if ratio < needed:
                 continue
-            kind = "set" if candidate in partners else "edit"
+            spelled = model_word(word)
+            kind = "set" if candidate in self.partners.get(spelled, ()) else "edit"
             homophone = kind == "set" and frozenset((spelled, candidate)) in self.homophones
             margin = (log_odds(kind, features(self.model, spelled, candidate, left, right, homophone))
                       - self.log_odds_needed[kind])
