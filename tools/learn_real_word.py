@@ -24,8 +24,8 @@ variant swapped in, are slips.
 
 The model is a logistic regression (Newton's method with a small L2 penalty
 on standardised features, folded back into weights on the raw features).
-``set_log_odds`` in rules.yaml — how sure the check must be — is chosen
-apart, on the tuning copy's findings per 1,000 words
+``set_log_odds`` and ``edit_log_odds`` in rules.yaml — how sure the check
+must be — are chosen apart, on the tuning copy's findings per 1,000 words
 (benchmarks/accuracy_real_word.py --tuning-sweep); this script prints the
 balanced figures at a few values for reference.
 """
@@ -55,7 +55,7 @@ REPORTED = [-4, -3, -2, -1, 0, 2]
 
 
 def examples(scorer, entries, docs):
-    """(features, label) for each scored pair at each sampled place of a tuning-half set's word."""
+    """(features, label) for each pair the check would decide on at the places of a tuning-half set's words."""
     from copydesk.checks.real_word import model_word
     from copydesk.real_word_decision import features
 
