@@ -109,7 +109,7 @@ def _held(model: LanguageModel, first: tuple[str, ...], second: tuple[str, ...],
     two-word history's back-off weight times the bigram probability, the
     same multiple for every unseen third word.
     """
-    if not first or not second or not third or first[0] in (SENTENCE_END,) or third == SENTENCE_START:
+    if not first or not second or not third:
         return False
     history = (second[0], first[0])
     log_prob = model.log_prob
