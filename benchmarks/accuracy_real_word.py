@@ -3,7 +3,8 @@
     python benchmarks/accuracy_real_word.py [--judge-folder /work/notes]
 
 The sets and their halves are fixed by tools/tune_real_word.py (committed
-before tuning); ratios were tuned on BBC + polnear-train with the tuning half
+before tuning); the decision was learned (tools/learn_real_word.py) and its
+settings chosen (--tuning-sweep) on BBC + polnear-train with the tuning half
 only. This script measures:
 
 1. The balanced per-set table of the tuning half (set, precision, recall,
@@ -21,10 +22,10 @@ only. This script measures:
    by source and by shape (one edit, two or more edits, a different first
    letter). A hit is a finding covering the slip whose suggestion puts the
    original back.
-4. The trade-off: min_ratio and set_ratio swept together (edit_ratio 1,000
-   times them, as shipped); per value, false alarms per 1,000 words on
-   MEANTIME + polnear-dev and held-out recall; then recall at 0.02 / 0.05 /
-   0.1 / 0.2 false alarms per 1,000 words.
+4. The trade-off: set_log_odds and edit_log_odds (how sure the learned
+   decision must be) shifted together from the shipped values; per shift,
+   false alarms per 1,000 words on MEANTIME + polnear-dev and held-out
+   recall; then recall at 0.02 / 0.05 / 0.1 / 0.2 false alarms per 1,000 words.
 5. Speed: real-word-error alone over BBC on one core (stories read and
    tokenised first, model loaded first; best of three passes, each with
    nothing memoised), and a cold one-story `copydesk check` (wall time, peak RSS).
@@ -51,7 +52,8 @@ from accuracy_dates import MEANTIME, rebuild  # noqa: E402
 POLNEAR_DEV = SHARED / "corpus" / "polnear-dev" / "text"
 PER_PAIR = 3
 EDIT_SLIPS = 150
-SWEEP = [10, 30, 100, 300, 1_000, 3_000]
+SWEEP = [-3, -2, -1, 0, 1, 2, 3]
+TUNING_SWEEP = [(-1, 2), (-1, 1), (-1.5, 3), (-1.5, 2), (-1.5, 1), (-2, 2), (-3, 1), (-4, 0)]
 BUDGETS = [0.02, 0.05, 0.1, 0.2]
 CONTEXT = 60
 
@@ -229,9 +231,10 @@ def trade_off(registry, config, corpora, active, chosen) -> None:
     words = _words(held_out_copy)
     base = dict(_run_options(active, held_out_copy[0]))
     points = []
-    print("\n## Trade-off: min_ratio = set_ratio = R, edit_ratio = 1,000 R (false alarms on MEANTIME + polnear-dev, held-out recall)")
-    for floor in SWEEP:
-        options = {**base, "min_ratio": float(floor), "set_ratio": float(floor), "edit_ratio": 1_000.0 * floor}
+    print("\n## Trade-off: set_log_odds and edit_log_odds shifted together by d from the shipped ones "
+          "(false alarms on MEANTIME + polnear-dev, held-out recall)")
+    for shift in SWEEP:
+        options = {**base, "set_log_odds": base["set_log_odds"] + shift, "edit_log_odds": base["edit_log_odds"] + shift}
         found = sum(len(_run(active, d, options)) for d in held_out_copy)
         hits = recall(registry, config, active, chosen, options)
         rate, share = found / words * 1000, sum(hits.values()) / len(hits)
@@ -239,7 +242,7 @@ def trade_off(registry, config, corpora, active, chosen) -> None:
         by_source = defaultdict(list)
         for number, (_, _, _, _, source) in enumerate(chosen):
             by_source[source].append(hits[number])
-        print(f"  R {floor:>9,}: {rate:.3f} findings per 1,000 words (unjudged: an upper bound on "
+        print(f"  d {shift:>+3}: {rate:.3f} findings per 1,000 words (unjudged: an upper bound on "
               f"false alarms), recall {share:.2f} ("
               + ", ".join(f"{k} {sum(v) / len(v):.2f}" for k, v in sorted(by_source.items())) + ")")
     for budget in BUDGETS:
@@ -260,18 +263,17 @@ def tuning_sweep(registry, config, corpora, active) -> None:
     chosen = slips(sample, scorer(base), "tuning")
     words = _words(engine_documents)
     print("\n## Tuning sweep (tuning half; slips in BBC + polnear-train, findings on BBC + polnear-train)")
-    for floor in (100, 300):
-        for edit_ratio in (1_000 * floor,):
-            options = {**base, "min_ratio": float(floor), "set_ratio": float(floor), "edit_ratio": float(edit_ratio)}
-            found = sum(len(_run(active, d, options)) for d in engine_documents)
-            hits = recall(registry, config, active, chosen, options)
-            by_source = defaultdict(list)
-            for number, (_, _, _, _, source) in enumerate(chosen):
-                by_source[source].append(hits[number])
-            print(f"  min_ratio = set_ratio = {floor:>5,}, edit_ratio {edit_ratio:>9,}: {found / words * 1000:.3f} findings per 1,000 words, recall "
-                  f"{sum(hits.values()) / len(hits):.2f} ("
-                  + ", ".join(f"{k} {sum(v) / len(v):.2f}" for k, v in sorted(by_source.items())) + ")",
-                  flush=True)
+    for set_log_odds, edit_log_odds in TUNING_SWEEP:
+        options = {**base, "set_log_odds": float(set_log_odds), "edit_log_odds": float(edit_log_odds)}
+        found = sum(len(_run(active, d, options)) for d in engine_documents)
+        hits = recall(registry, config, active, chosen, options)
+        by_source = defaultdict(list)
+        for number, (_, _, _, _, source) in enumerate(chosen):
+            by_source[source].append(hits[number])
+        print(f"  set_log_odds {set_log_odds:>5}, edit_log_odds {edit_log_odds:>5}: {found / words * 1000:.3f} findings per 1,000 words, recall "
+              f"{sum(hits.values()) / len(hits):.2f} ("
+              + ", ".join(f"{k} {sum(v) / len(v):.2f}" for k, v in sorted(by_source.items())) + ")",
+              flush=True)
 
 
 def _run_options(active, document):

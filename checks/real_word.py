@@ -5,21 +5,25 @@ word. A trigram model of English (see :mod:`copydesk.langmodel`) says "health
 care" is far more probable there. The check works the way LanguageTool uses
 n-grams, as confusion-set disambiguation: a word that belongs to a confusion
 set is scored against each other member in its context (two words either
-side, the model's back-off for unseen phrases), and reported when another
-member is more probable by the ratio tuned for that set. The candidates are
+side, the model's back-off for unseen phrases). The candidates are
 
 - homophones from the CMU Pronouncing Dictionary ("their"/"there",
   "peace"/"piece", "council"/"counsel"),
 - the newsroom's ``confusion_sets`` in rules.yaml ("heath health",
   "untied united"),
 - for content words, variants one edit away that keep the first letter
-  ("manger"/"manager"), which need the stricter ``edit_ratio``.
+  ("manger"/"manager").
 
-The per-set ratios ship in ``real_word_sets.json`` beside this package's
-modules, tuned for precision on balanced data (tools/tune_real_word.py
-rebuilds them); a set that could not reach the precision asked is not
-checked. A set without a tuned ratio uses ``set_ratio``. A candidate the story
-itself uses elsewhere needs ``story_evidence`` times less.
+A candidate more probable than the word as written is judged by a decision
+learned from the tuning half of the sets on BBC + polnear-train
+(:mod:`copydesk.real_word_decision`): from the whole context's ratio, each
+side's, whether the model holds the phrases or backs off, the words'
+frequencies and shapes, the log odds that the candidate was meant; reported
+at ``set_log_odds`` (a set's partner) or ``edit_log_odds`` (a one-edit
+variant). The sets of the tuning half that could not reach precision 0.95
+on balanced data with one ratio (``real_word_sets.json``, rebuilt by
+tools/tune_real_word.py) are not checked. A candidate the story itself uses
+elsewhere has ``story_evidence`` times the odds.
 
 The finding covers the word and the neighbour that speaks most against it, so
 the suggestion reads as the phrase it should be ("Heath Care" → "Health Care").
@@ -52,6 +56,7 @@ from copydesk.findings import Finding
 from copydesk.hookspecs import hookimpl
 from copydesk.langmodel import LOG_UNIT, SENTENCE_END, SENTENCE_START, LanguageModel, language_model, times
 from copydesk.lexicon import Lexicon, lexicon, match_case, neighbours, same_word
+from copydesk.real_word_decision import features, log_odds
 
 # How many words outside the model (names, numbers) are remembered as hopeless at most.
 _STRANGERS_REMEMBERED = 100_000
@@ -146,11 +151,13 @@ class _Scorer:
         self.lex = lex
         self.edit_ratio = options["edit_ratio"]
         self.story_evidence = options["story_evidence"]
-        self.min_ratio = options["min_ratio"]
+        self.log_odds_needed = {"set": options["set_log_odds"], "edit": options["edit_log_odds"]}
         self.min_length = options["min_length"]
         self.common = lex.most_common(options["skip_most_common"])
         self.everyday_log_prob = math.log(options["everyday_frequency"]) / LOG_UNIT
         self.partners = self._partners(options)
+        self.homophones = {frozenset(entry["key"].split()) for entry in tuned_sets()["sets"]
+                           if entry["source"] == "homophone"}
         self.known_candidates: dict[str, Candidates] = {}
         # Each context's candidates and how far they lead: phrases recur across a corpus.
         self.leads: dict[tuple, tuple[tuple[str, float, float], ...]] = {}
@@ -159,7 +166,7 @@ class _Scorer:
         self.strangers = 0
 
     def _partners(self, options: Mapping[str, Any]) -> dict[str, dict[str, float]]:
-        """Each word's confusion-set partners with the ratio they must win by."""
+        """Each word's confusion-set partners with the ratio they must win by at least."""
         tuned = tuned_sets()
         ratios = {entry["key"]: entry["ratio"] for entry in tuned["sets"]}
         listed = [set(entry.lower().split()) for entry in options["confusion_sets"]]
@@ -167,10 +174,9 @@ class _Scorer:
                 if entry["source"] == "homophone" and entry["ratio"] is not False]
         partners: dict[str, dict[str, float]] = {}
         for members in [*sets, *listed]:
-            ratio = ratios.get(set_key(members), options["set_ratio"])
-            if ratio is False:  # tuned, and could not reach the precision asked: not checked
+            if ratios.get(set_key(members)) is False:  # tuned, and could not reach the precision asked: not checked
                 continue
-            ratio = ratio or options["set_ratio"]
+            ratio = options["set_ratio"]
             for word in members:
                 for partner in members - {word}:
                     if _spelling_key(word) == _spelling_key(partner):  # "judgement"/"judgment": no slip
@@ -216,11 +222,15 @@ class _Scorer:
     def best(self, word: str, left: tuple[str, ...], right: tuple[str, ...], candidates: Candidates,
              vocabulary: set[str] | frozenset[str] = frozenset()) -> tuple[str, float, float] | None:
         """The candidate that fits this context far better than ``word``: (candidate, how many
-        times as likely, how many times the ratio it needed).
+        times as likely, how far past the bar — a natural log).
 
-        ``candidates`` are :meth:`candidates`'s for ``word``. A candidate in
-        ``vocabulary`` (the story's words) needs ``story_evidence`` times
-        less, unless it is an everyday word: every story says "to" and "are".
+        ``candidates`` are :meth:`candidates`'s for ``word``. A candidate
+        must be at least ``set_ratio`` (a confusion-set partner) or
+        ``edit_ratio`` (a variant one edit away) times as likely; then the
+        learned decision (:mod:`copydesk.real_word_decision`) must be
+        ``set_log_odds`` or ``edit_log_odds`` sure. A candidate in
+        ``vocabulary`` (the story's words) has ``story_evidence`` times the
+        odds, unless it is an everyday word: every story says "to" and "are".
         """
         key = (word, left, right)
         leads = self.leads.get(key)
@@ -230,11 +240,17 @@ class _Scorer:
             leads = self.leads[key] = self.leads_of(word, left, right, candidates)
         best = None
         for candidate, needed, ratio in leads:
-            needed = max(needed, self.min_ratio)
+            if ratio < needed:
+                continue
+            spelled = model_word(word)
+            kind = "set" if candidate in self.partners.get(spelled, ()) else "edit"
+            homophone = kind == "set" and frozenset((spelled, candidate)) in self.homophones
+            margin = (log_odds(kind, features(self.model, spelled, candidate, left, right, homophone))
+                      - self.log_odds_needed[kind])
             if candidate in vocabulary and not self.everyday(candidate):
-                needed /= self.story_evidence
-            if ratio >= needed and (best is None or ratio / needed > best[2]):
-                best = (candidate, ratio, ratio / needed)
+                margin += math.log(self.story_evidence)
+            if margin >= 0 and (best is None or margin > best[2]):
+                best = (candidate, ratio, margin)
         return best
 
     def leads_of(self, word: str, left: tuple[str, ...], right: tuple[str, ...],
@@ -358,10 +374,11 @@ def checkable(parts: list[str], index: int, title_case: bool, names: set[str] | 
                 spelling=True)],
     options=[
         Option("confusion_sets", list[str], 'Words often typed for each other, one set per entry ("trial trail").'),
-        Option("set_ratio", float, "How many times as likely a confusion-set partner with no tuned ratio must be."),
-        Option("edit_ratio", float, "How many times as likely a variant one edit away must be."),
-        Option("min_ratio", float, "No candidate is reported below this ratio, whatever its set's tuned ratio."),
-        Option("story_evidence", float, "How many times smaller the ratio is for a candidate the story uses elsewhere."),
+        Option("set_ratio", float, "How many times as likely a confusion-set partner must be at least."),
+        Option("edit_ratio", float, "How many times as likely a variant one edit away must be at least."),
+        Option("set_log_odds", float, "How sure (learned log odds) the check must be that a confusion-set partner was meant."),
+        Option("edit_log_odds", float, "How sure (learned log odds) the check must be that a variant one edit away was meant."),
+        Option("story_evidence", float, "How many times the odds are for a candidate the story uses elsewhere."),
         Option("skip_most_common", int, "The N most common English words get no one-edit variants (only their sets)."),
         Option("everyday_frequency", float, "Repeating a word at least this frequent in English is no sign it is deliberate."),
         Option("min_length", int, "Shorter words get no one-edit variants."),

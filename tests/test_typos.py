@@ -59,13 +59,13 @@ def test_real_word_error_in_markdown_points_into_the_file(cli, tmp_path):
 
 
 def test_a_variant_the_story_uses_elsewhere_needs_less_margin(cli, tmp_path):
-    # "the trial will" is ~50 times as likely as "the trail will": not enough alone (min_ratio 100).
-    slip = "He said the trail will go on.\n"
+    # "at his trial." is ~125 times as likely as "at his trail.": not enough alone for the learned decision.
+    slip = "He said little at his trail.\n"
     alone = write(tmp_path, "alone.txt", "Court\n\n" + slip)
     assert findings(cli, alone, select="real-word-error") == []
     story = write(tmp_path, "story.txt", "Court\n\nThe murder trial opened in May.\n\n" + slip)
     (found,) = findings(cli, story, select="real-word-error")
-    assert (found["line"], found["text"], found["suggestions"]) == (5, "trail will", ["trial will"])
+    assert (found["line"], found["text"], found["suggestions"]) == (5, "his trail", ["his trial"])
     rules = write(tmp_path, "rules.yaml", "checks:\n  real-word-error:\n    story_evidence: 1\n")
     assert findings(cli, story, select="real-word-error", extra=("--rules", rules)) == []
 

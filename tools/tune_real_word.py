@@ -10,8 +10,8 @@ ships (words spelled differently and pronounced alike, each common in the
 model: unigram log10 probability ≥ -5.5) and the listed sets of rules.yaml.
 Every set goes to the tuning half or the held-out half by a hash of its words,
 so the split is fixed before any tuning and does not depend on results. The
-held-out half is never tuned: at run time it uses ``set_ratio``, and
-benchmarks/accuracy_real_word.py measures recall on it.
+held-out half is never tuned: benchmarks/accuracy_real_word.py measures
+recall on it.
 
 tune: balanced data from the BBC corpus and polnear-train. For each
 occurrence of a tuning-half set's word where the check would look (not a name,
@@ -24,12 +24,12 @@ the set flags at most one in 1,000 of its occurrences (at least one) in the
 whole tuning copy as written (story filters not applied); a set that cannot
 reach both, or has under 20 occurrences, gets ``false``: not checked.
 
-Balanced precision alone lets far too many findings through on clean copy,
-which holds many more right words than slips: rules.yaml's ``min_ratio``,
-``set_ratio`` and ``edit_ratio`` are chosen with
-``benchmarks/accuracy_real_word.py --tuning-sweep`` (tuning half, BBC +
-polnear-train) for at most 0.05 findings per 1,000 words. Needs the
-language model the check uses (rules.yaml's ``language_model``).
+The check no longer uses the ratio itself: candidates are judged by the
+decision tools/learn_real_word.py learns from the tuning half; a set's ratio
+here decides only whether a tuning-half set is checked at all (``false``: not
+checked), and is kept in the file as the balanced per-set table the
+benchmark prints. Needs the language model the check uses (rules.yaml's
+``language_model``).
 """
 
 from __future__ import annotations
