@@ -184,6 +184,8 @@ class _Scorer:
         self.strangers = 0
         # Each word of the copy as the model spells it ("" for words it does not know): bounded like hopeless.
         self.spellings: dict[str, str] = {}
+        # Whether the words either side give any candidate evidence: see has_evidence.
+        self.evidence: dict[tuple[str | None, str, str | None], bool] = {}
         # Each word's candidates that are confusion-set partners (the model's spelling as key).
         self.partner_names: dict[str, tuple[str, ...]] = {}
 
@@ -300,7 +302,19 @@ class _Scorer:
                      if (before is not None and seen(before, c[0])) or (after is not None and seen(c[0], after)))
 
     def has_evidence(self, spelled: str, before: str | None, after: str | None, candidates: Candidates) -> bool:
-        """Whether :meth:`with_evidence` would keep any candidate, asking the model as little as it can."""
+        """Whether :meth:`with_evidence` would keep any candidate, asking the model as little as it can.
+
+        Remembered per three words: common words recur in the same company ("going to be").
+        """
+        key = (before, spelled, after)
+        found = self.evidence.get(key)
+        if found is None:
+            if len(self.evidence) >= _CONTEXTS_REMEMBERED:
+                self.evidence.clear()
+            found = self.evidence[key] = self._has_evidence(spelled, before, after, candidates)
+        return found
+
+    def _has_evidence(self, spelled: str, before: str | None, after: str | None, candidates: Candidates) -> bool:
         seen = self.model.seen
         if (before is None or seen(before, spelled)) and (after is None or seen(spelled, after)):
             names = self.partner_names.get(spelled)
