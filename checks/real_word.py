@@ -186,8 +186,6 @@ class _Scorer:
         self.spellings: dict[str, str] = {}
         # Whether the words either side give any candidate evidence: see has_evidence.
         self.evidence: dict[tuple[str | None, str, str | None], bool] = {}
-        # Each word's candidates that are confusion-set partners (the model's spelling as key).
-        self.partner_names: dict[str, tuple[str, ...]] = {}
 
     def _partners(self, options: Mapping[str, Any]) -> dict[str, dict[str, float]]:
         """Each word's confusion-set partners with the ratio they must win by."""
@@ -302,32 +300,15 @@ class _Scorer:
                      if (before is not None and seen(before, c[0])) or (after is not None and seen(c[0], after)))
 
     def has_evidence(self, spelled: str, before: str | None, after: str | None, candidates: Candidates) -> bool:
-        """Whether :meth:`with_evidence` would keep any candidate, asking the model as little as it can.
-
-        Remembered per three words: common words recur in the same company ("going to be").
-        """
+        """Whether :meth:`with_evidence` keeps any candidate, remembered per three words: common
+        words recur in the same company ("going to be")."""
         key = (before, spelled, after)
         found = self.evidence.get(key)
         if found is None:
             if len(self.evidence) >= _CONTEXTS_REMEMBERED:
                 self.evidence.clear()
-            found = self.evidence[key] = self._has_evidence(spelled, before, after, candidates)
+            found = self.evidence[key] = bool(self.with_evidence(spelled, before, after, candidates))
         return found
-
-    def _has_evidence(self, spelled: str, before: str | None, after: str | None, candidates: Candidates) -> bool:
-        seen = self.model.seen
-        if (before is None or seen(before, spelled)) and (after is None or seen(spelled, after)):
-            names = self.partner_names.get(spelled)
-            if names is None:
-                partners = self.partners.get(spelled, _NO_PARTNERS)
-                names = self.partner_names[spelled] = tuple(c for c, _ in candidates if c in partners)
-        else:
-            names = [c for c, _ in candidates]
-        if before is not None:
-            if after is not None:
-                return any(seen(before, c) or seen(c, after) for c in names)
-            return any(seen(before, c) for c in names)
-        return after is not None and any(seen(c, after) for c in names)
 
     def spelling(self, word: str) -> str:
         """A lower-case word of the copy as the model spells it, or "" when the model does not know it."""
