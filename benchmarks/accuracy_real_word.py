@@ -311,19 +311,19 @@ def cold_check(baseline: Path | None) -> None:
     --no-deps --target DIR`` of an earlier checkout), its runs alternate with this one's, so both
     are taken in the same minutes of a shared machine."""
     story = REPO / "examples" / "council-budget.txt"
-    variants = {"this install": []}
+    installs = {"this install": []}
     if baseline is not None:
-        variants[f"baseline {baseline}"] = ["env", f"PYTHONPATH={baseline}"]
+        installs[f"baseline {baseline}"] = ["env", f"PYTHONPATH={baseline}"]
     print("\n## Speed (on a shared machine: compare with the previous release run alongside)")
-    for label, arguments in (("cold one-story check", ["check", "--select", "real-word-error", str(story)]),
-                             ("copydesk --version", ["--version"])):
-        runs: dict[str, list] = {variant: [] for variant in variants}
+    check = ["check", "--select", "real-word-error", str(story)]
+    for label, arguments in ((f"cold one-story check ({story.name})", check), ("copydesk --version", ["--version"])):
+        runs: dict[str, list] = {install: [] for install in installs}
         for _ in range(5):
-            for variant, prefix in variants.items():
-                runs[variant].append(measure(one_core([*prefix, *copydesk_command(), *arguments])))
-        for variant, measured in runs.items():
-            print(f"{label} ({story.name if 'check' in arguments else 'start-up'}), {variant}: best of five "
-                  f"{min(r[0] for r in measured):.2f} s, peak RSS {max(r[1] for r in measured):.0f} MB")
+            for install, prefix in installs.items():
+                runs[install].append(measure(one_core([*prefix, *copydesk_command(), *arguments])))
+        for install, measured in runs.items():
+            print(f"{label}, {install}: best of five {min(r[0] for r in measured):.2f} s, "
+                  f"peak RSS {max(r[1] for r in measured):.0f} MB")
 
 
 def main() -> None:

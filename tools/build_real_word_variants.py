@@ -6,7 +6,7 @@ Writes copydesk/real_word_variants.json: for every word of the trigram model
 that pocketsphinx ships, the words of copydesk's lexicon (symspellpy's lists)
 one edit away from it, keeping its first letter, that the model also knows
 (exactly what ``Lexicon.variants`` finds, less the variants the check would
-drop as unknown; 0.8 MB); and the lexicon's 1,000 most common words, most
+drop as unknown; 0.6 MB); and the lexicon's 1,000 most common words, most
 common first. With them, a check that uses the bundled model never reads the
 lexicon (0.2 s of a one-story check) nor searches for variants while it runs.
 Rebuild after upgrading pocketsphinx or symspellpy; tests/test_typos.py
