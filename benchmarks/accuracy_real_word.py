@@ -28,7 +28,9 @@ only. This script measures:
    recall; then recall at 0.02 / 0.05 / 0.1 / 0.2 false alarms per 1,000 words.
 5. Speed: real-word-error alone over BBC on one core (stories read and
    tokenised first, model loaded first; best of three passes, each with
-   nothing memoised), and a cold one-story `copydesk check` (wall time, peak RSS).
+   nothing memoised), and a cold one-story `copydesk check` and `copydesk
+   --version` (wall time, peak RSS; ``--baseline DIR`` alternates them with
+   another copydesk package's runs).
 """
 
 from __future__ import annotations
@@ -166,6 +168,7 @@ def shape(correct: str, slip: str) -> str:
 def slips(documents, scorer, which: str = "held-out"):
     """(document, offset, correct, slip, source) for one half of the sets and pairs, injected into ``documents``."""
     from copydesk.checks.real_word import tuned_sets
+    from copydesk.lexicon import lexicon
 
     random.seed(20)
     pairs = []
@@ -186,7 +189,7 @@ def slips(documents, scorer, which: str = "held-out"):
             word = match.group(1)
             if word in scorer.common:
                 continue
-            for variant in scorer.lex.variants(word):
+            for variant in lexicon().variants(word):
                 if (variant not in scorer.common and scorer.model.knows(variant)
                         and half(" ".join(sorted((word, variant)))) == which):
                     edits.append((document, match.start(), word, variant, "one-edit variant"))
@@ -303,15 +306,26 @@ def speed(corpora, active) -> None:
           f"{words / min(timings):,.0f} words/s (best of three, nothing memoised at the start)")
 
 
-def cold_check() -> None:
-    """A one-story `copydesk check` from cold. Run before the corpora are read: a child's peak
-    RSS as the kernel reports it starts from what this process held when it forked."""
+def cold_check(baseline: Path | None) -> None:
+    """A one-story `copydesk check` from cold, and `copydesk --version`. Run before the corpora are
+    read: a child's peak RSS as the kernel reports it starts from what this process held when it
+    forked. With ``baseline`` (a folder holding another copydesk package, e.g. ``pip install
+    --no-deps --target DIR`` of an earlier checkout), its runs alternate with this one's, so both
+    are taken in the same minutes of a shared machine."""
     story = REPO / "examples" / "council-budget.txt"
-    command = one_core([*copydesk_command(), "check", "--select", "real-word-error", str(story)])
-    runs = [measure(command) for _ in range(3)]
-    print(f"\n## Speed (on a shared machine: compare with the previous release run alongside)\n"
-          f"cold one-story check ({story.name}): best {min(r[0] for r in runs):.2f} s, "
-          f"peak RSS {max(r[1] for r in runs):.0f} MB")
+    installs = {"this install": []}
+    if baseline is not None:
+        installs[f"baseline {baseline}"] = ["env", f"PYTHONPATH={baseline}"]
+    print("\n## Speed (on a shared machine: compare with the previous release run alongside)")
+    check = ["check", "--select", "real-word-error", str(story)]
+    for label, arguments in ((f"cold one-story check ({story.name})", check), ("copydesk --version", ["--version"])):
+        runs: dict[str, list] = {install: [] for install in installs}
+        for _ in range(5):
+            for install, prefix in installs.items():
+                runs[install].append(measure(one_core([*prefix, *copydesk_command(), *arguments])))
+        for install, measured in runs.items():
+            print(f"{label}, {install}: best of five {min(r[0] for r in measured):.2f} s, "
+                  f"peak RSS {max(r[1] for r in measured):.0f} MB")
 
 
 def main() -> None:
@@ -321,11 +335,13 @@ def main() -> None:
     parser.add_argument("--judge-folder", type=Path, help="where judge-RULE.jsonl files are written")
     parser.add_argument("--tuning-sweep", action="store_true",
                         help="only the settings grid on the tuning half (BBC + polnear-train)")
+    parser.add_argument("--baseline", type=Path,
+                        help="a folder with another copydesk package: its cold runs alternate with this one's")
     parser.add_argument("--skip", default="", help="comma-separated parts to skip: table,alarms,recall,curve,speed")
     args = parser.parse_args()
     skip = set(args.skip.split(","))
     if "speed" not in skip and not args.tuning_sweep:
-        cold_check()
+        cold_check(args.baseline)
     registry, config, corpora, checks = _setup()
     active = checks["real-word-error"]
     if args.tuning_sweep:

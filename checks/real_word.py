@@ -42,6 +42,7 @@ Precision comes first: sparse data is never evidence. A word is left alone when
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import math
@@ -68,14 +69,35 @@ _HYPHENS = frozenset("-‐")
 _DOUBLED = re.compile(r"(.)\1")
 _ENDINGS = (("or", "er"), ("men", "man"), ("es", "is"))
 TUNED_SETS = "real_word_sets.json"
+VARIANTS_TABLE = "real_word_variants.json"
 
 Candidates = tuple[tuple[str, float], ...]
+_NO_PARTNERS: dict[str, float] = {}
 
 
 @functools.cache
 def tuned_sets() -> dict[str, Any]:
     """The shipped confusion sets and their tuned ratios (see tools/tune_real_word.py)."""
     return json.loads(resources.files("copydesk").joinpath(TUNED_SETS).read_text(encoding="utf-8"))
+
+
+@functools.cache
+def variants_table() -> dict[str, Any]:
+    """The bundled model's words' one-edit variants and the lexicon's most common words
+    (see tools/build_real_word_variants.py); ``variants`` holds sorted "word<TAB>variants" lines."""
+    table = json.loads(resources.files("copydesk").joinpath(VARIANTS_TABLE).read_text(encoding="utf-8"))
+    table["variants"] = table["variants"].split("\n")
+    return table
+
+
+def _table_variants(word: str) -> tuple[str, ...]:
+    """What ``Lexicon.variants`` finds for ``word`` that the bundled model knows, from the table."""
+    lines = variants_table()["variants"]
+    key = word + "\t"
+    at = bisect.bisect_left(lines, key)
+    if at < len(lines) and lines[at].startswith(key):
+        return tuple(lines[at][len(key):].split(" "))
+    return ()
 
 
 def set_key(words: list[str] | tuple[str, ...] | set[str]) -> str:
@@ -146,14 +168,17 @@ class _Scorer:
     candidates, and a corpus repeats its vocabulary.
     """
 
-    def __init__(self, model: LanguageModel, lex: Lexicon, options: Mapping[str, Any]) -> None:
+    def __init__(self, model: LanguageModel, lex: Lexicon | None, options: Mapping[str, Any]) -> None:
+        """``lex`` None: one-edit variants and the most common words come from the table built for
+        the bundled model (:func:`variants_table`), and the lexicon is never read."""
         self.model = model
-        self.lex = lex
+        self.variants = lex.variants if lex is not None else _table_variants
         self.edit_ratio = options["edit_ratio"]
         self.story_evidence = options["story_evidence"]
         self.log_odds_needed = {"set": options["set_log_odds"], "edit": options["edit_log_odds"]}
         self.min_length = options["min_length"]
-        self.common = lex.most_common(options["skip_most_common"])
+        self.common = (lex.most_common(options["skip_most_common"]) if lex is not None
+                       else frozenset(variants_table()["most_common"][: options["skip_most_common"]]))
         self.everyday_log_prob = math.log(options["everyday_frequency"]) / LOG_UNIT
         self.partners = self._partners(options)
         self.homophones = {frozenset(entry["key"].split()) for entry in tuned_sets()["sets"]
@@ -164,6 +189,10 @@ class _Scorer:
         # Words known to have no candidate: a story's pass skips them with one set look-up.
         self.hopeless: set[str] = set()
         self.strangers = 0
+        # Each word of the copy as the model spells it ("" for words it does not know): bounded like hopeless.
+        self.spellings: dict[str, str] = {}
+        # Whether the words either side give any candidate evidence: see has_evidence.
+        self.evidence: dict[tuple[str | None, str, str | None], bool] = {}
 
     def _partners(self, options: Mapping[str, Any]) -> dict[str, dict[str, float]]:
         """Each word's confusion-set partners with the ratio they must win by at least."""
@@ -212,7 +241,7 @@ class _Scorer:
     def _find(self, word: str) -> Candidates:
         found = dict(self.partners.get(word, {}))
         if len(word) >= self.min_length and word.isalpha() and word not in self.common:
-            for variant in self.lex.variants(word):
+            for variant in self.variants(word):
                 if (variant not in found and variant not in self.common and len(variant) >= self.min_length
                         and self.model.knows(variant) and not same_word(word, variant)
                         and _spelling_key(variant) != _spelling_key(word)):
@@ -264,16 +293,64 @@ class _Scorer:
         """
         model = self.model
         spelled = model_word(word)
-        before = left[0] if left and left[0] != SENTENCE_START else None
-        after = right[0] if right and right[0] != SENTENCE_END else None
-        if (before is None or model.seen(before, spelled)) and (after is None or model.seen(spelled, after)):
-            partners = self.partners.get(spelled, {})
-            candidates = tuple(c for c in candidates if c[0] in partners)
+        candidates = self.with_evidence(spelled, left[0] if left and left[0] != SENTENCE_START else None,
+                                        right[0] if right and right[0] != SENTENCE_END else None, candidates)
+        if not candidates:
+            return ()
         written = model.score(spelled, left, right)
         return tuple((candidate, needed, times(model.score(candidate, left, right) - written))
-                     for candidate, needed in candidates
-                     if (before is not None and model.seen(before, candidate))
-                     or (after is not None and model.seen(candidate, after)))
+                     for candidate, needed in candidates)
+
+    def with_evidence(self, spelled: str, before: str | None, after: str | None, candidates: Candidates) -> Candidates:
+        """The candidates the model has evidence for between ``before`` and ``after`` (``None``: no
+        word on that side), as :meth:`leads_of` asks: a pair with a neighbour that the model holds,
+        and only confusion-set partners when the model has seen ``spelled`` with every neighbour.
+
+        Most contexts have none, which the check learns from the nearest words alone.
+        """
+        seen = self.model.seen
+        if (before is None or seen(before, spelled)) and (after is None or seen(spelled, after)):
+            partners = self.partners.get(spelled, _NO_PARTNERS)
+            candidates = tuple(c for c in candidates if c[0] in partners)
+        return tuple(c for c in candidates
+                     if (before is not None and seen(before, c[0])) or (after is not None and seen(c[0], after)))
+
+    def has_evidence(self, spelled: str, before: str | None, after: str | None, candidates: Candidates) -> bool:
+        """Whether :meth:`with_evidence` keeps any candidate, remembered per three words: common
+        words recur in the same company ("going to be")."""
+        key = (before, spelled, after)
+        found = self.evidence.get(key)
+        if found is None:
+            if len(self.evidence) >= _CONTEXTS_REMEMBERED:
+                self.evidence.clear()
+            found = self.evidence[key] = bool(self.with_evidence(spelled, before, after, candidates))
+        return found
+
+    def spelling(self, word: str) -> str:
+        """A lower-case word of the copy as the model spells it, or "" when the model does not know it."""
+        found = self.spellings.get(word)
+        if found is None:
+            if len(self.spellings) >= _STRANGERS_REMEMBERED:
+                self.spellings.clear()
+            spelled = model_word(word)
+            found = self.spellings[word] = spelled if self.model.knows(spelled) else ""
+        return found
+
+    def nearest(self, parts: list[str], words: list[str], position: int) -> tuple[str | None, str | None]:
+        """The words next to ``words[position]`` that :func:`context` would give, as the model spells
+        them; ``None`` where it gives a sentence marker or nothing. Two look-ups instead of a context."""
+        index = 2 * position + 1
+        separator = parts[index - 1]
+        before = None
+        if (index > 1 and separator.isspace() and _SENTENCE_ENDS.isdisjoint(separator)
+                and parts[index - 3][-1:] not in _HYPHENS):
+            before = self.spelling(words[position - 1]) or None
+        after = None
+        if index + 2 < len(parts):
+            separator = parts[index + 1]
+            if separator.isspace() and _SENTENCE_ENDS.isdisjoint(separator) and parts[index + 3][:1] not in _HYPHENS:
+                after = self.spelling(words[position + 1]) or None
+        return before, after
 
     def everyday(self, word: str) -> bool:
         """Whether ``word`` is so common that a story's using it says nothing."""
@@ -301,7 +378,10 @@ def scorer(options: Mapping[str, Any]) -> _Scorer:
                 for name, value in sorted(options.items()))
     found = _scorers.get(key)
     if found is None:
-        found = _scorers[key] = _Scorer(language_model(options["language_model"]), lexicon(), options)
+        table_will_do = (not options["language_model"]
+                         and options["skip_most_common"] <= len(variants_table()["most_common"]))
+        found = _scorers[key] = _Scorer(language_model(options["language_model"]),
+                                        None if table_will_do else lexicon(), options)
     return found
 
 
@@ -400,9 +480,10 @@ def real_word_error(document: Document, ctx: CheckContext) -> Iterator[Finding]:
             index = 2 * position + 1
             if not candidates or not checkable(parts, index, title_case, story.names):
                 continue
-            left, right = context(parts, words, position, model)
-            if not informative(left, right):
+            # Without evidence from the nearest words, no candidate leads: the whole context is not needed.
+            if not score.has_evidence(score.spelling(word), *score.nearest(parts, words, position), candidates):
                 continue
+            left, right = context(parts, words, position, model)
             found = score.best(word, left, right, candidates, story.vocabulary)
             if found is None or (not score.everyday(word)
                                  and story.used_elsewhere(word, neighbours(block, index))):

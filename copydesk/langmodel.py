@@ -65,6 +65,7 @@ class LanguageModel:
         self._memo: dict[tuple[str, ...], int] = {}
         self._backoff: dict[str, int] = {}
         self._known: dict[str, bool] = {}
+        self._seen: dict[tuple[str, str], bool] = {}
 
     def knows(self, word: str) -> bool:
         """Whether ``word`` is in the model's vocabulary."""
@@ -77,12 +78,16 @@ class LanguageModel:
 
     def log_prob(self, word: str, *history: str) -> int:
         """log P(word | history), the nearest word of the history first."""
-        key = (word, *history)
+        return self.lookup((word, *history))
+
+    def lookup(self, key: tuple[str, ...]) -> int:
+        """:meth:`log_prob` of ``key[0]`` given ``key[1:]``: the hot path builds its keys itself."""
         found = self._memo.get(key)
         if found is None:
             if len(self._memo) >= _REMEMBERED:
                 self._memo.clear()
                 self._backoff.clear()
+                self._seen.clear()
             found = self._memo[key] = self._prob(key)
         return found
 
@@ -93,11 +98,15 @@ class LanguageModel:
         second word's own probability, so it is the same multiple of that
         probability for every unseen second word (within rounding).
         """
-        log_prob = self.log_prob
-        weight = self._backoff.get(first)
-        if weight is None:
-            weight = self._backoff[first] = min(log_prob(probe, first) - log_prob(probe) for probe in _PROBES)
-        return log_prob(second, first) - log_prob(second) - weight > 2
+        pair = (first, second)
+        held = self._seen.get(pair)
+        if held is None:
+            lookup = self.lookup
+            weight = self._backoff.get(first)
+            if weight is None:
+                weight = self._backoff[first] = min(lookup((probe, first)) - lookup((probe,)) for probe in _PROBES)
+            held = self._seen[pair] = lookup((second, first)) - lookup((second,)) - weight > 2
+        return held
 
     def score(self, word: str, left: tuple[str, ...], right: tuple[str, ...]) -> int:
         """log P of ``word`` and the words after it, given the words before it.
@@ -108,12 +117,13 @@ class LanguageModel:
         depend on ``word`` are summed: comparing two words in one context needs
         no more.
         """
-        log_prob = self.log_prob
-        total = log_prob(word, *left)
+        lookup = self.lookup
+        total = lookup((word, *left))
         if right:
-            total += log_prob(right[0], word, *left[:1])
+            after = right[0]
+            total += lookup((after, word, left[0]) if left else (after, word))
             if len(right) > 1:
-                total += log_prob(right[1], right[0], word)
+                total += lookup((right[1], after, word))
         return total
 
 

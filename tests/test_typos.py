@@ -190,3 +190,26 @@ def test_another_language_model_can_be_given_in_the_rules(cli, tmp_path):
     rules = write(tmp_path, "rules.yaml", f"checks:\n  real-word-error:\n    language_model: {arpa}\n")
     (found,) = findings(cli, story, select="real-word-error", extra=("--rules", rules))
     assert found["suggestions"] in (["heath care"], ["the heath"])
+
+
+def test_the_shipped_variants_table_answers_as_the_lexicon_does():
+    """The table tools/build_real_word_variants.py writes stands in for the lexicon when the bundled
+    model is used: a stale table (pocketsphinx or symspellpy upgraded) fails here."""
+    from copydesk.checks import real_word
+    from copydesk.config import load_config
+    from copydesk.langmodel import language_model
+    from copydesk.lexicon import lexicon
+    from copydesk.plugins import load_registry
+
+    model, lex = language_model(), lexicon()
+    table = real_word.variants_table()
+    assert frozenset(table["most_common"][:100]) == lex.most_common(100)
+    sample = [line.split("\t")[0] for line in table["variants"][::97]]
+    sample += ["heath", "manger", "untied", "the", "zyuganov", "qzxname"]
+    for word in sample:
+        assert real_word._table_variants(word) == tuple(v for v in lex.variants(word) if model.knows(v)), word
+    options = load_config().options(load_registry().checks["real-word-error"])
+    from_table, from_lexicon = real_word._Scorer(model, None, options), real_word._Scorer(model, lex, options)
+    assert "health" in dict(from_table.candidates("heath"))
+    for word in sample:
+        assert from_table.candidates(word) == from_lexicon.candidates(word), word
