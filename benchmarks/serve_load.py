@@ -33,6 +33,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from common import REPO, SHARED, copydesk_command
+from copydesk.document import SourceText
 
 BBC = SHARED / "corpus" / "bbc"
 
@@ -185,7 +186,8 @@ def phase(server: Server, endpoint: str, texts: list[str], clients: int, seconds
 
 
 def engine_floor(texts: list[str]) -> dict:
-    """The engine's own time per story, in this process: what a request costs before any HTTP."""
+    """The engine's own time per story, in this process: what a request costs before any HTTP,
+    and where it goes: reading the story into a Document, then each check on it."""
     from copydesk.config import load_config
     from copydesk.engine import Engine, plan
     from copydesk.plugins import load_registry
@@ -197,15 +199,30 @@ def engine_floor(texts: list[str]) -> dict:
         rules.write_text("checks: {}\n", encoding="utf-8")
         config = load_config(str(rules))
         engine = Engine(registry, config, plan(registry, config))
-        times = []
+        times: list[float] = []
+        parts: dict[str, list[float]] = {}
         for number, text in enumerate(texts):
             story = plain_text(text)
             started = time.perf_counter()
             engine.check_text(story.source, story.reader(engine))
-            if number >= len(texts) // 2:  # the first half warms the lexicon's memo, as a running server's is
-                times.append(time.perf_counter() - started)
+            if number < len(texts) // 2:  # the first half warms the lexicon's memo, as a running server's is
+                continue
+            times.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            documents = list(engine.read(SourceText(story.path, story.source), story.reader(engine)))
+            parts.setdefault("(reading)", []).append(time.perf_counter() - started)
+            for active in engine.checks:
+                if active.check.scope != "document":
+                    continue
+                started = time.perf_counter()
+                for document in documents:
+                    list(active.check.function(document, active.context(document)))
+                parts.setdefault(active.check.name, []).append(time.perf_counter() - started)
     return {"stories": len(times), "p50_ms": round(percentile(times, 0.5) * 1000, 1),
-            "p99_ms": round(percentile(times, 0.99) * 1000, 1)}
+            "p99_ms": round(percentile(times, 0.99) * 1000, 1),
+            "per_part_ms": {name: {"p50": round(percentile(spent, 0.5) * 1000, 2),
+                                   "mean": round(statistics.mean(spent) * 1000, 2)}
+                            for name, spent in sorted(parts.items(), key=lambda item: -statistics.mean(item[1]))}}
 
 
 def main() -> None:
@@ -214,8 +231,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0, help="per endpoint")
     parser.add_argument("--words", type=int, default=1000)
     parser.add_argument("--warm-up", type=int, default=200, help="stories posted before measuring")
+    parser.add_argument("--engine-only", action="store_true", help="only the engine's own time, per check")
     args = parser.parse_args()
     texts = stories(2000 + args.warm_up, args.words)
+    if args.engine_only:
+        print(json.dumps(engine_floor(texts[:400]), indent=2))
+        return
     warm_up, measured = texts[:args.warm_up], texts[args.warm_up:]
     source = "BBC paragraphs" if BBC.exists() else "the examples (no ../shared/corpus/bbc)"
     print(f"stories: {len(measured)} different ~{args.words}-word stories from {source}; "

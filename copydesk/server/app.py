@@ -35,7 +35,7 @@ from copydesk import house_words
 from copydesk.engine import ActiveCheck, Engine, UsageError, plan
 from copydesk.formatters.json import report_dict
 from copydesk.report import Report
-from copydesk.server import documents, languagetool as lt
+from copydesk.server import documents, drafts, languagetool as lt
 
 log = logging.getLogger("copydesk.server")
 
@@ -68,6 +68,7 @@ class Checker:
         self.pool = ThreadPoolExecutor(settings.workers, thread_name_prefix="copydesk-check")
         self._waiting = 0  # running or queued
         self._lock = threading.Lock()
+        self.drafts = drafts.Drafts()
         self.descriptions = {name: check.description for name, check in engine.registry.checks.items()}
 
         # A request's select/ignore, planned once per combination (bounded: clients choose them).
@@ -162,11 +163,14 @@ def _names(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
 async def native_check(request: Request) -> Response:
     """POST /api/v1/check: the document object of the JSON report."""
     data = await _json_object(request)
+    checker: Checker = request.app.state.checker
+    revision = None
+    if "draft" in data:
+        data, revision = _draft_story(request, data)
     try:
         story = documents.story_from_request(data)
     except documents.RequestError as error:
         raise HTTPException(400, str(error)) from None
-    checker: Checker = request.app.state.checker
     try:
         checks = checker.checks_for(_names(data, "select"), _names(data, "ignore"))
     except UsageError as error:
@@ -175,7 +179,33 @@ async def native_check(request: Request) -> Response:
     if not report.results:
         problem = report.problems[0].message if report.problems else "nothing to check"
         raise HTTPException(400, problem)
-    return JSONResponse(report_dict(report)["documents"][0])
+    # The document object is the JSON report's; a draft's new revision travels beside it.
+    return JSONResponse(report_dict(report)["documents"][0],
+                        headers=None if revision is None else {DRAFT_REVISION_HEADER: str(revision)})
+
+
+DRAFT_REVISION_HEADER = "Copydesk-Draft-Revision"
+
+
+def _draft_story(request: Request, data: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """A draft request (``draft``, ``revision``, ``blocks``, ``format``) as the request for its whole story."""
+    body_format = data.get("format", "text")
+    if body_format not in documents.BODY_FORMATS:
+        raise HTTPException(400, f"'format' must be one of {', '.join(documents.BODY_FORMATS)}")
+    if any(key in data for key in documents.BODY_FORMATS):
+        raise HTTPException(400, "send a draft's 'blocks' or the copy as 'text', 'markdown' or 'html', not both")
+    checker: Checker = request.app.state.checker
+    try:
+        story, revision = checker.drafts.assemble(data["draft"], data.get("revision"), data.get("blocks"))
+    except drafts.DraftError as error:
+        raise HTTPException(400, str(error)) from None
+    except drafts.StaleDraft as error:
+        raise HTTPException(409, str(error)) from None
+    limit = request.app.state.settings.max_body_bytes
+    if len(story) > limit or len(story.encode("utf-8")) > limit:
+        checker.drafts.forget(data["draft"])
+        raise HTTPException(413, f"the draft's story is over the limit of {limit:,} bytes")
+    return {**data, body_format: story}, revision
 
 
 async def list_checks(request: Request) -> Response:
@@ -420,7 +450,8 @@ def create_app(engine: Engine, settings: Settings | None = None) -> Starlette:
     if settings.allow_origins:
         middleware.append(Middleware(CORSMiddleware, allow_origins=settings.allow_origins,
                                      allow_methods=["GET", "POST"],
-                                     allow_headers=["Authorization", "Content-Type"]))
+                                     allow_headers=["Authorization", "Content-Type"],
+                                     expose_headers=[DRAFT_REVISION_HEADER]))
     app = Starlette(routes=routes, middleware=middleware,
                     exception_handlers={HTTPException: _http_error, Exception: _server_error})
     app.state.settings = settings
