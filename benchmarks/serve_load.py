@@ -9,10 +9,13 @@ and at the end of each phase) and the machine's load average, and the engine's o
 story in this process as the floor the server adds to.
 
 Stories are windows of BBC paragraphs (../shared/corpus/bbc) when present, else of the
-examples; every request sends a different one.
+examples; every request sends a story never sent before (a prefix numbers it), so the server's
+cache of answers never hits and the figures are those of checking.
 
     python benchmarks/serve_load.py            # 8 clients, 60 s per endpoint
     python benchmarks/serve_load.py --seconds 10 --clients 4
+    python benchmarks/serve_load.py --serve-options '--workers 0 --cache 0'   # threads, no cache
+    python benchmarks/serve_load.py --engine-only   # the engine's time per story, and per check
 """
 
 from __future__ import annotations
@@ -33,7 +36,6 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from common import REPO, SHARED, copydesk_command
-from copydesk.document import SourceText
 
 BBC = SHARED / "corpus" / "bbc"
 
@@ -64,15 +66,23 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def rss_mb(pid: int) -> float:
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
+    """The resident memory of ``pid`` and its descendants (the server's engine workers)."""
+    total = 0.0
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) / 1024
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as children:
+                total += sum(rss_mb(int(child)) for child in children.read().split())
+    except FileNotFoundError:  # it ended while we looked
+        pass
+    return total
 
 
 class Server:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, options: list[str]) -> None:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
@@ -80,7 +90,7 @@ class Server:
         rules.write_text("checks: {}\n", encoding="utf-8")
         self.log = open(folder / "server.log", "wb")
         self.process = subprocess.Popen([*copydesk_command(), "serve", "--host", "127.0.0.1", "--port",
-                                         str(self.port), "--rules", str(rules)], cwd=folder,
+                                         str(self.port), "--rules", str(rules), *options], cwd=folder,
                                         stdout=subprocess.DEVNULL, stderr=self.log)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -124,6 +134,8 @@ def phase(server: Server, endpoint: str, texts: list[str], clients: int, seconds
     rss: list[tuple[float, float]] = []
     lock = threading.Lock()
     counter = iter(range(10 ** 9))
+    # Every request a story never sent before, so that no cache of answers flatters the figures.
+    tag = f"{time.time_ns():x}"
     started = time.monotonic()
     stop_at = started + seconds
 
@@ -131,7 +143,8 @@ def phase(server: Server, endpoint: str, texts: list[str], clients: int, seconds
         connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
         while time.monotonic() < stop_at:
             with lock:
-                story = texts[next(counter) % len(texts)]
+                number = next(counter)
+            story = f"Update {tag}-{number}: " + texts[number % len(texts)]
             body, headers = request_for(endpoint, story)
             sent = time.perf_counter()
             try:
@@ -201,23 +214,30 @@ def engine_floor(texts: list[str]) -> dict:
         engine = Engine(registry, config, plan(registry, config))
         times: list[float] = []
         parts: dict[str, list[float]] = {}
+        spent: dict[str, float] = {}
+        run_check = engine.run_check
+
+        def timed(check, document, call):  # each check's own time, inside the real run
+            started = time.perf_counter()
+            try:
+                return run_check(check, document, call)
+            finally:
+                spent[check.name] = spent.get(check.name, 0.0) + time.perf_counter() - started
+
+        engine.run_check = timed  # type: ignore[method-assign]
         for number, text in enumerate(texts):
             story = plain_text(text)
+            spent.clear()
             started = time.perf_counter()
             engine.check_text(story.source, story.reader(engine))
+            elapsed = time.perf_counter() - started
             if number < len(texts) // 2:  # the first half warms the lexicon's memo, as a running server's is
                 continue
-            times.append(time.perf_counter() - started)
-            started = time.perf_counter()
-            documents = list(engine.read(SourceText(story.path, story.source), story.reader(engine)))
-            parts.setdefault("(reading)", []).append(time.perf_counter() - started)
-            for active in engine.checks:
-                if active.check.scope != "document":
-                    continue
-                started = time.perf_counter()
-                for document in documents:
-                    list(active.check.function(document, active.context(document)))
-                parts.setdefault(active.check.name, []).append(time.perf_counter() - started)
+            times.append(elapsed)
+            for name, seconds in spent.items():
+                parts.setdefault(name, []).append(seconds)
+            parts.setdefault("(outside the checks: reading, validating, suppressing)", []).append(
+                elapsed - sum(spent.values()))
     return {"stories": len(times), "p50_ms": round(percentile(times, 0.5) * 1000, 1),
             "p99_ms": round(percentile(times, 0.99) * 1000, 1),
             "per_part_ms": {name: {"p50": round(percentile(spent, 0.5) * 1000, 2),
@@ -232,6 +252,9 @@ def main() -> None:
     parser.add_argument("--words", type=int, default=1000)
     parser.add_argument("--warm-up", type=int, default=200, help="stories posted before measuring")
     parser.add_argument("--engine-only", action="store_true", help="only the engine's own time, per check")
+    parser.add_argument("--no-engine", action="store_true", help="leave out the engine-alone figures")
+    parser.add_argument("--serve-options", default="",
+                        help="options for copydesk serve, e.g. '--workers 0 --cache 0' (threads, no cache)")
     args = parser.parse_args()
     texts = stories(2000 + args.warm_up, args.words)
     if args.engine_only:
@@ -242,7 +265,8 @@ def main() -> None:
     print(f"stories: {len(measured)} different ~{args.words}-word stories from {source}; "
           f"{os.cpu_count()} CPUs; load average before: {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory() as folder:
-        server = Server(Path(folder))
+        server = Server(Path(folder), args.serve_options.split())
+        print(f"copydesk serve {args.serve_options}".rstrip())
         try:
             print(f"server RSS after start: {rss_mb(server.process.pid):.0f} MB")
             for text in warm_up:
@@ -260,11 +284,13 @@ def main() -> None:
                 print(json.dumps(result))
         finally:
             server.stop()
-    floor = engine_floor(texts[:400])
-    print("engine alone, one story at a time in this process (warm):", json.dumps(floor))
+    floor = None if args.no_engine else engine_floor(texts[:400])
+    if floor is not None:
+        print("engine alone, one story at a time in this process (warm):", json.dumps(floor))
     out = REPO / "benchmarks" / "out"
     out.mkdir(exist_ok=True)
-    (out / "serve_load.json").write_text(json.dumps({"phases": results, "engine": floor}, indent=2) + "\n")
+    (out / "serve_load.json").write_text(json.dumps({"serve_options": args.serve_options, "phases": results,
+                                                   "engine": floor}, indent=2) + "\n")
 
 
 if __name__ == "__main__":

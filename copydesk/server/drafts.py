@@ -44,7 +44,7 @@ class _Draft:
 class Drafts:
     """Drafts by id, at most ``max_drafts`` of them and ``max_chars`` characters in all."""
 
-    def __init__(self, max_drafts: int = 1_000, max_chars: int = 50_000_000) -> None:
+    def __init__(self, max_drafts: int = 1_000, max_chars: int = 20_000_000) -> None:
         self.max_drafts = max_drafts
         self.max_chars = max_chars
         self._drafts: OrderedDict[str, _Draft] = OrderedDict()
