@@ -4,8 +4,9 @@ Starts ``copydesk serve`` on 127.0.0.1 (a private rules folder, so a private wor
 warms it up, then for each endpoint (``/api/v1/check``, then LanguageTool's ``/v2/check``)
 runs N clients for S seconds, each posting a different story per request over a kept-alive
 connection, while a prober asks ``/healthz`` every 200 ms and the server's RSS is sampled.
-Prints requests/s, p50/p95/p99 latency, errors, /healthz latency, RSS (after warm-up, peak,
-and at the end of each phase) and the machine's load average, and the engine's own time per
+Prints requests/s, p50/p95/p99 latency, the server's CPU time per request (which other load
+on the machine inflates far less than latency), errors, /healthz latency, RSS (after
+warm-up, peak, and at the end of each phase) and the machine's load average, and the engine's own time per
 story in this process as the floor the server adds to.
 
 Stories are windows of BBC paragraphs (../shared/corpus/bbc) when present, else of the
@@ -77,6 +78,21 @@ def rss_mb(pid: int) -> float:
             with open(f"/proc/{pid}/task/{task}/children") as children:
                 total += sum(rss_mb(int(child)) for child in children.read().split())
     except FileNotFoundError:  # it ended while we looked
+        pass
+    return total
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by ``pid`` and its live descendants."""
+    total = 0.0
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as children:
+                total += sum(cpu_seconds(int(child)) for child in children.read().split())
+    except FileNotFoundError:
         pass
     return total
 
@@ -178,18 +194,22 @@ def phase(server: Server, endpoint: str, texts: list[str], clients: int, seconds
             rss.append((time.monotonic() - started, rss_mb(server.process.pid)))
             time.sleep(0.2)
 
+    cpu_before = cpu_seconds(server.process.pid)
     threads = [threading.Thread(target=client) for _ in range(clients)] + [threading.Thread(target=watch)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     wall = time.monotonic() - started
+    # The server's own CPU time per answer: what a story costs whatever else the machine runs.
+    cpu_ms = (cpu_seconds(server.process.pid) - cpu_before) * 1000 / max(1, len(latencies) + len(errors))
     early = [mb for at, mb in rss if 5 <= at <= 15] or [rss[0][1]]
     return {
         "endpoint": endpoint, "clients": clients, "seconds": round(wall, 1), "requests": len(latencies),
         "requests_per_s": round(len(latencies) / wall, 1),
         "p50_ms": round(percentile(latencies, 0.50) * 1000, 1), "p95_ms": round(percentile(latencies, 0.95) * 1000, 1),
-        "p99_ms": round(percentile(latencies, 0.99) * 1000, 1), "errors": len(errors),
+        "p99_ms": round(percentile(latencies, 0.99) * 1000, 1), "server_cpu_ms_per_request": round(cpu_ms, 1),
+        "errors": len(errors),
         "error_kinds": sorted(set(errors)),
         "healthz_p50_ms": round(percentile(health, 0.5) * 1000, 1),
         "healthz_max_ms": round(max(health) * 1000, 1) if health else None, "healthz_failures": health_failures,
