@@ -222,14 +222,15 @@ class Checker:
             if self._waiting >= self.workers + self.queue_size:
                 raise HTTPException(503, "the server is busy: try again shortly", headers={"Retry-After": "1"})
             self._waiting += 1
+        pool = self.pool
         try:
             if self.recipe is None:
-                future = self.pool.submit(ANSWERS[task[0]], self.engine, *task[1:])
+                future = pool.submit(ANSWERS[task[0]], self.engine, *task[1:])
             else:
-                future = self.pool.submit(_in_worker, *task)
+                future = pool.submit(_in_worker, *task)
         except BrokenProcessPool:
             self._done(None)
-            self._replace_pool()
+            self._replace_pool(pool)
             raise HTTPException(503, "a check worker stopped: try again", headers={"Retry-After": "1"}) from None
         future.add_done_callback(self._done)
         try:
@@ -242,12 +243,14 @@ class Checker:
         except NothingToCheck as error:
             raise HTTPException(400, str(error)) from None
         except BrokenProcessPool:  # a worker died (killed, out of memory): start afresh
-            self._replace_pool()
+            self._replace_pool(pool)
             raise HTTPException(503, "a check worker stopped: try again", headers={"Retry-After": "1"}) from None
 
-    def _replace_pool(self) -> None:
+    def _replace_pool(self, broken: Executor) -> None:
         with self._lock:
-            broken, self.pool = self.pool, self._new_pool()
+            if self.pool is not broken:  # another request has replaced it already
+                return
+            self.pool = self._new_pool()
         broken.shutdown(wait=False, cancel_futures=True)
 
     def _done(self, _future: object) -> None:

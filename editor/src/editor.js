@@ -30,7 +30,7 @@ function headers(extra) {
 }
 
 // A server started with --token-file answers 401 until the editor sends its token: ask once, then retry.
-// With ``drafted``, the answer is {result, revision}, or {stale: true} when the server does not hold
+// With drafted, the answer is {result, revision}, or {stale: true} when the server does not hold
 // the draft's revision (409).
 async function call(path, options, asked, drafted) {
   const response = await fetch(path, Object.assign({}, options, {headers: headers(options.headers)}));
