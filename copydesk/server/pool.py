@@ -23,6 +23,7 @@ import datetime as dt
 import json
 import multiprocessing
 import os
+import signal
 import threading
 from collections import OrderedDict
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
@@ -104,6 +105,9 @@ _worker_engine: Engine | None = None
 
 def _start_worker(recipe: EngineRecipe, parent: int) -> None:
     global _worker_engine
+    # Ctrl-C reaches the whole process group: the server stops its workers, which need not
+    # each print a KeyboardInterrupt.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     audit._exit_with_parent(parent)  # a server killed with -9 leaves no workers behind
     engine = audit.engine_for(audit.Settings(recipe.rules))
     engine.check_seconds = recipe.check_seconds
