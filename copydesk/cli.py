@@ -129,6 +129,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--time-limit", type=float, metavar="SECONDS",
                        help="longest a check may take on a story before the server answers without it "
                             "(default: the rules file's limits: check_seconds, 10)")
+    serve.add_argument("--workers", type=int, default=os.cpu_count() or 1, metavar="N",
+                       help="engine worker processes, each with its own engine (default: one per CPU); "
+                            "0 checks in threads of the server's own process")
+    serve.add_argument("--cache", type=int, default=256, metavar="ENTRIES",
+                       help="answers kept for copy sent again unchanged (default: 256; 0: none)")
     lsp = commands.add_parser("lsp", help="a language server for editors (LSP on standard input/output)")
     lsp.add_argument("--tcp", type=int, metavar="PORT", help="listen on 127.0.0.1:PORT instead (for debugging)")
     lsp.add_argument("--rules", metavar="FILE", help="house rules file, unless the editor's settings name one "
@@ -491,8 +496,11 @@ def _print_rules(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from copydesk.engine import Engine, UsageError, plan
     from copydesk.server.app import Settings
+    from copydesk.server.pool import EngineRecipe
     from copydesk.server.run import check_host, read_token, serve
 
+    if args.workers < 0 or args.cache < 0:
+        raise UsageError("--workers and --cache must not be negative")
     if args.max_body < 1 or (args.time_limit is not None and not 0 < args.time_limit < math.inf):
         raise UsageError("--max-body and --time-limit must be above zero")
     token = read_token(args.token_file)
@@ -501,9 +509,12 @@ def _serve(args: argparse.Namespace) -> int:
     engine = Engine(registry, config, plan(registry, config))
     # A server always answers in bounded time: the rules file's "no limit" (0) keeps the default.
     engine.check_seconds = args.time_limit or engine.check_seconds or Settings.time_limit_seconds
-    serve(engine, args.host, args.port, Settings(token=token, allow_origins=args.allow_origin,
-                                                 max_body_bytes=args.max_body,
-                                                 time_limit_seconds=engine.check_seconds))
+    serve(engine, args.host, args.port, Settings(
+        token=token, allow_origins=args.allow_origin, max_body_bytes=args.max_body,
+        time_limit_seconds=engine.check_seconds, workers=args.workers or Settings.workers,
+        processes=args.workers > 0, recipe=EngineRecipe(args.rules and os.path.abspath(args.rules),
+                                                        engine.check_seconds),
+        cache_entries=args.cache))
     return EXIT_OK
 
 

@@ -400,15 +400,18 @@ def _engine(tmp_path, registry=None, rules="checks: {}\n"):
     return Engine(registry, config, plan(registry, config))
 
 
-def test_a_check_out_of_time_gives_the_other_findings_and_incomplete_results(tmp_path, monkeypatch):
+@pytest.mark.parametrize("processes", [False, True], ids=["threads", "worker processes"])
+def test_a_check_out_of_time_gives_the_other_findings_and_incomplete_results(tmp_path, monkeypatch, processes):
     from test_plugins import install_plugin
 
-    from copydesk.server.app import create_app
+    from copydesk.server.app import Settings, create_app
+    from copydesk.server.pool import EngineRecipe
 
     environment = install_plugin(tmp_path, SLOW_CHECK)
-    monkeypatch.syspath_prepend(environment["PYTHONPATH"])
+    monkeypatch.syspath_prepend(environment["PYTHONPATH"])  # worker processes are started with this path too
     engine = _engine(tmp_path, rules="limits: {check_seconds: 0.5}\n")
-    with ThreadServer(create_app(engine)) as served:
+    settings = Settings(processes=processes, workers=1, recipe=EngineRecipe(str(tmp_path / "copydesk.yaml"), 0.5))
+    with ThreadServer(create_app(engine, settings)) as served:
         for text, incomplete in (("A slow story: the the council met.", True), ("A quick story: the the end.", False)):
             status, _, body = post_form(served.port, "/v2/check", {"text": text, "language": "en-US"})
             response = json.loads(body)

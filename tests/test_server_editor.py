@@ -8,6 +8,8 @@ reaches another origin, nothing logs an error, and HTML in the copy stays text.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from test_html_report import ARTIFACTS, browser  # noqa: F401 (the browser fixture)
@@ -142,3 +144,66 @@ def test_editor_asks_for_the_token_of_a_guarded_server(browser, tmp_path):  # no
             assert asked == ["This copydesk server needs a token:"]
         finally:
             page.close()
+
+
+DRAFT = """# Health budget rises as harbour workers strike
+
+![Dockers march past the gates (AP Photo/Jane Doe)](a.jpg)
+
+Dockers walked out on Monday after talks broke down, union leaders said.
+
+Nurses at the clinic said “public heath care” costs rose again, and the mayor’s office agreed.
+"""
+
+
+def _all_underlined(page) -> list[str]:
+    return page.eval_on_selector_all("[class*='cm-lintRange-']", "nodes => nodes.map(n => n.textContent)")
+
+
+def test_editor_sends_only_the_changed_block_and_keeps_highlights_on_their_words(browser, tmp_path):  # noqa: F811
+    from test_server import ThreadServer, _engine
+
+    from copydesk.server.app import create_app
+
+    with ThreadServer(create_app(_engine(tmp_path))) as served:  # its own word list: "heath" is not on it
+        _edit_one_block(browser, f"http://127.0.0.1:{served.port}")
+
+
+def _edit_one_block(browser, origin: str) -> None:  # noqa: F811
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    bodies, errors = [], []
+    page.on("request", lambda request: bodies.append(json.loads(request.post_data))
+            if request.url == origin + "/api/v1/check" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(origin + "/")
+        page.wait_for_selector(".cm-content")
+        page.locator("#findings li.finding").first.wait_for(timeout=15000)  # the starter story
+        page.evaluate("text => window.copydeskEditor.dispatch({changes: {from: 0, "
+                      "to: window.copydeskEditor.state.doc.length, insert: text}})", DRAFT)
+        page.locator("#findings li.finding", has_text="public heath").wait_for(timeout=15000)
+        assert "public heath" in _all_underlined(page)
+        sent_before = len(bodies)
+
+        # Type inside the third block, before the real-word error's paragraph.
+        at = DRAFT.index("walked out") + len("walked out")
+        page.evaluate("at => window.copydeskEditor.dispatch({selection: {anchor: at}})", at)
+        page.click(".cm-content")  # focus, then put the cursor back where it was set
+        page.evaluate("at => window.copydeskEditor.dispatch({selection: {anchor: at}})", at)
+        page.keyboard.type(" out")
+        # While the re-check is pending, the underline has moved with its words.
+        assert "public heath" in _all_underlined(page)
+        page.locator("#findings li.finding", has_text="repeated-word").wait_for(timeout=15000)
+
+        last = bodies[-1]
+        assert len(bodies) > sent_before and last["draft"] and last["format"] == "markdown"
+        changed = [block for block in last["blocks"] if "text" in block]
+        assert len(last["blocks"]) == 4 and len(changed) == 1, last["blocks"]
+        assert changed[0]["text"] == "Dockers walked out out on Monday after talks broke down, union leaders said.\n\n"
+        underlined = _all_underlined(page)
+        assert "public heath" in underlined and "out out" in underlined
+        text = page.evaluate("window.copydeskEditor.state.doc.toString()")
+        assert text == DRAFT.replace("walked out", "walked out out")
+        assert errors == []
+    finally:
+        page.close()

@@ -1,25 +1,23 @@
 """The ASGI application of ``copydesk serve``: routes, limits, tokens, CORS and the access log.
 
-Checking is CPU work in Python: it runs in a thread pool sized to the machine, behind a
-bounded queue, so the event loop keeps answering (``/healthz`` under load) and a burst
-beyond the queue gets 503 with ``Retry-After`` instead of piling up memory.
+Checking is CPU work in Python: it runs in engine workers (:mod:`copydesk.server.pool`) behind
+a bounded queue, so the event loop keeps answering (``/healthz`` under load) and a burst beyond
+the queue gets 503 with ``Retry-After`` instead of piling up memory.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import ipaddress
 import json
 import logging
 import os
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import lru_cache
 from importlib import resources
-from typing import Any, Awaitable, Callable, Mapping
+from typing import Any, AsyncIterator, Awaitable, Callable, Mapping
 from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
@@ -32,10 +30,9 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from copydesk import house_words
-from copydesk.engine import ActiveCheck, Engine, UsageError, plan
-from copydesk.formatters.json import report_dict
-from copydesk.report import Report
-from copydesk.server import documents, languagetool as lt
+from copydesk.engine import Engine, UsageError
+from copydesk.server import documents, drafts, languagetool as lt
+from copydesk.server.pool import Checker, EngineRecipe, checks_for
 
 log = logging.getLogger("copydesk.server")
 
@@ -55,50 +52,14 @@ class Settings:
     max_body_bytes: int = 1_000_000
     # The Engine's budget for each check on a story (limits: check_seconds).
     time_limit_seconds: float = 10.0
+    # Checks at once: one per CPU. In worker processes (each with its own Engine, built from
+    # ``recipe``) when ``processes``, else in threads of the server's process, which share one core.
     workers: int = max(1, os.cpu_count() or 1)
+    processes: bool = False
+    recipe: EngineRecipe | None = None
     queue_size: int = 64
-
-
-class Checker:
-    """The one Engine of the process, and the bounded pool that runs it."""
-
-    def __init__(self, engine: Engine, settings: Settings) -> None:
-        self.engine = engine
-        self.settings = settings
-        self.pool = ThreadPoolExecutor(settings.workers, thread_name_prefix="copydesk-check")
-        self._waiting = 0  # running or queued
-        self._lock = threading.Lock()
-        self.descriptions = {name: check.description for name, check in engine.registry.checks.items()}
-
-        # A request's select/ignore, planned once per combination (bounded: clients choose them).
-        self.checks_for: Callable[[tuple[str, ...], tuple[str, ...]], list[ActiveCheck]] = \
-            lru_cache(maxsize=64)(lambda select, ignore: plan(engine.registry, engine.config, select, ignore))
-
-    async def check(self, story: documents.Story, checks: list[ActiveCheck] | None = None) -> Report:
-        """The Engine's report on ``story``, checked in the pool."""
-        engine = self.engine
-        return await self._run(lambda: engine.check_text(story.source, story.reader(engine), path=story.path,
-                                                         checks=checks))
-
-    async def _run(self, call: Callable[[], Report]) -> Report:
-        with self._lock:
-            if self._waiting >= self.settings.workers + self.settings.queue_size:
-                raise HTTPException(503, "the server is busy: try again shortly", headers={"Retry-After": "1"})
-            self._waiting += 1
-        future = self.pool.submit(call)
-        future.add_done_callback(self._done)
-        # The Engine stops each check at the time limit; this backstop, past every check's
-        # limit, answers even if something outside the checks hangs.
-        backstop = self.settings.time_limit_seconds * max(1, len(self.engine.checks)) + 5
-        try:
-            return await asyncio.wait_for(asyncio.wrap_future(future), backstop)
-        except asyncio.TimeoutError:
-            raise HTTPException(503, f"the check did not finish within {backstop:g} s",
-                                headers={"Retry-After": "5"}) from None
-
-    def _done(self, _future: object) -> None:
-        with self._lock:
-            self._waiting -= 1
+    # Complete answers kept for copy sent again unchanged (0: none).
+    cache_entries: int = 256
 
 
 def _error(status: int, message: str, headers: Mapping[str, str] | None = None) -> JSONResponse:
@@ -162,20 +123,47 @@ def _names(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
 async def native_check(request: Request) -> Response:
     """POST /api/v1/check: the document object of the JSON report."""
     data = await _json_object(request)
+    checker: Checker = request.app.state.checker
+    revision = None
+    if "draft" in data:
+        data, revision = _draft_story(request, data)
     try:
         story = documents.story_from_request(data)
     except documents.RequestError as error:
         raise HTTPException(400, str(error)) from None
-    checker: Checker = request.app.state.checker
+    select, ignore = _names(data, "select"), _names(data, "ignore")
     try:
-        checks = checker.checks_for(_names(data, "select"), _names(data, "ignore"))
+        checks_for(checker.engine, select, ignore)  # unknown names are the client's mistake
     except UsageError as error:
         raise HTTPException(400, str(error)) from None
-    report = await checker.check(story, checks)
-    if not report.results:
-        problem = report.problems[0].message if report.problems else "nothing to check"
-        raise HTTPException(400, problem)
-    return JSONResponse(report_dict(report)["documents"][0])
+    answer = await checker.native(story, select, ignore)
+    # The document object is the JSON report's; a draft's new revision travels beside it.
+    return Response(answer, media_type="application/json",
+                    headers=None if revision is None else {DRAFT_REVISION_HEADER: str(revision)})
+
+
+DRAFT_REVISION_HEADER = "Copydesk-Draft-Revision"
+
+
+def _draft_story(request: Request, data: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """A draft request (``draft``, ``revision``, ``blocks``, ``format``) as the request for its whole story."""
+    body_format = data.get("format", "text")
+    if body_format not in documents.BODY_FORMATS:
+        raise HTTPException(400, f"'format' must be one of {', '.join(documents.BODY_FORMATS)}")
+    if any(key in data for key in documents.BODY_FORMATS):
+        raise HTTPException(400, "send a draft's 'blocks' or the copy as 'text', 'markdown' or 'html', not both")
+    held: drafts.Drafts = request.app.state.drafts
+    try:
+        story, revision = held.assemble(data["draft"], data.get("revision"), data.get("blocks"))
+    except drafts.DraftError as error:
+        raise HTTPException(400, str(error)) from None
+    except drafts.StaleDraft as error:
+        raise HTTPException(409, str(error)) from None
+    limit = request.app.state.settings.max_body_bytes
+    if len(story) > limit or len(story.encode("utf-8")) > limit:
+        held.forget(data["draft"])
+        raise HTTPException(413, f"the draft's story is over the limit of {limit:,} bytes")
+    return {**data, body_format: story}, revision
 
 
 async def list_checks(request: Request) -> Response:
@@ -205,8 +193,7 @@ async def lt_check(request: Request) -> Response:
     except lt.RequestError as error:
         raise HTTPException(400, str(error)) from None
     checker: Checker = request.app.state.checker
-    report = await checker.check(documents.plain_text(asked.text))
-    return JSONResponse(lt.response(asked, report, checker.engine.spelling_rules, checker.descriptions))
+    return Response(await checker.languagetool(asked), media_type="application/json")
 
 
 async def lt_languages(request: Request) -> Response:
@@ -420,9 +407,22 @@ def create_app(engine: Engine, settings: Settings | None = None) -> Starlette:
     if settings.allow_origins:
         middleware.append(Middleware(CORSMiddleware, allow_origins=settings.allow_origins,
                                      allow_methods=["GET", "POST"],
-                                     allow_headers=["Authorization", "Content-Type"]))
-    app = Starlette(routes=routes, middleware=middleware,
+                                     allow_headers=["Authorization", "Content-Type"],
+                                     expose_headers=[DRAFT_REVISION_HEADER]))
+    checker = Checker(engine, workers=settings.workers, queue_size=settings.queue_size,
+                      processes=settings.processes, recipe=settings.recipe, cache_entries=settings.cache_entries,
+                      # past every check's time limit
+                      backstop_seconds=settings.time_limit_seconds * max(1, len(engine.checks)) + 5)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await asyncio.to_thread(checker.start)  # every worker ready before the first request
+        yield
+        checker.close()
+
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                     exception_handlers={HTTPException: _http_error, Exception: _server_error})
     app.state.settings = settings
-    app.state.checker = Checker(engine, settings)
+    app.state.drafts = drafts.Drafts()
+    app.state.checker = checker
     return Guard(app, settings)  # type: ignore[return-value]

@@ -7,6 +7,7 @@ import sys
 
 from copydesk.engine import Engine, UsageError
 from copydesk.server.app import Settings, create_app, is_loopback
+from copydesk.server.pool import WARM_UP_TEXT
 
 def read_token(path: str | None) -> str | None:
     """The token in ``path`` (its first line), or None without a file; UsageError when unusable."""
@@ -36,9 +37,9 @@ def serve(engine: Engine, host: str, port: int, settings: Settings) -> None:
 
     check_host(host, settings.token)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
-    # The word lists and models load on first use: once here, not in the first editor's request.
-    engine.check_text("Warm-up\n\nThe council said on Monday that “Heath Care” costs rose.\n")
-    app = create_app(engine, settings)
+    if not settings.processes:  # word lists and models load now, not in the first editor's request
+        engine.check_text(WARM_UP_TEXT)
+    app = create_app(engine, settings)  # its worker processes load theirs before it listens
     where = f"[{host}]" if ":" in host else host
     print(f"copydesk: serving on http://{where}:{port}/ (editor at /, LanguageTool API at /v2/, "
           f"native API at /api/v1/); Ctrl-C stops", file=sys.stderr)

@@ -30,13 +30,19 @@ function headers(extra) {
 }
 
 // A server started with --token-file answers 401 until the editor sends its token: ask once, then retry.
-async function call(path, options, asked) {
+// With drafted, the answer is {result, revision}, or {stale: true} when the server does not hold
+// the draft's revision (409).
+async function call(path, options, asked, drafted) {
   const response = await fetch(path, Object.assign({}, options, {headers: headers(options.headers)}));
   if (response.status === 401) {
     if (asked) throw new Error("the server did not accept the token");
     token = window.prompt("This copydesk server needs a token:") || "";
     sessionStorage.setItem("copydesk-token", token);
-    return call(path, options, true);
+    return call(path, options, true, drafted);
+  }
+  if (drafted && response.status === 409) return {stale: true};
+  if (drafted && response.ok) {
+    return {result: await response.json(), revision: response.headers.get("Copydesk-Draft-Revision")};
   }
   if (!response.ok) {
     let message = response.statusText;
@@ -112,19 +118,76 @@ async function addWord(view, word) {
 }
 
 // Dates in the copy are checked against the publication date: today unless the editor says otherwise.
-function request(text) {
-  const body = {markdown: text};
+function request(fields) {
+  const body = Object.assign({format: "markdown"}, fields);
   if (published.value) body.published = published.value;
   return body;
 }
+
+// The copy as blocks (a headline, a caption, a paragraph, each with the blank lines after it),
+// so that a re-check sends only the blocks that changed: joined, they are the copy exactly.
+function blocksOf(text) {
+  const blocks = [];
+  const separator = /\n[ \t]*\n\s*/g;
+  let start = 0;
+  for (let match; (match = separator.exec(text)) !== null;) {
+    blocks.push(text.slice(start, match.index + match[0].length));
+    start = match.index + match[0].length;
+  }
+  if (start < text.length || !blocks.length) blocks.push(text.slice(start));
+  return blocks;
+}
+
+// What the server holds of this page's draft: its revision and the text of each block by id.
+const draft = {id: "d" + crypto.getRandomValues(new Uint32Array(4)).join("-"), revision: null, blocks: []};
+let nextBlock = 0;
+
+// The blocks to send: an unchanged block keeps its id and goes without its text; a changed one
+// keeps the id of the block it replaced at its place, a new one gets a new id.
+function draftBlocks(texts) {
+  const unused = new Map();  // text → ids of held blocks with that text, in order
+  for (const block of draft.blocks) {
+    if (!unused.has(block.text)) unused.set(block.text, []);
+    unused.get(block.text).push(block.id);
+  }
+  const ids = texts.map(text => (draft.revision !== null && unused.get(text)?.length) ? unused.get(text).shift() : null);
+  const taken = new Set(ids.filter(id => id !== null));
+  return texts.map((text, index) => {
+    if (ids[index] !== null) return {id: ids[index], text, unchanged: true};
+    const there = draft.blocks[index];
+    const id = there && !taken.has(there.id) ? there.id : "b" + (nextBlock++);
+    taken.add(id);
+    return {id, text, unchanged: false};
+  });
+}
+
+async function sendDraft(text) {
+  const blocks = draftBlocks(blocksOf(text));
+  const body = request({draft: draft.id, revision: draft.revision,
+                        blocks: blocks.map(b => b.unchanged ? {id: b.id} : {id: b.id, text: b.text})});
+  const answer = await call("/api/v1/check", {method: "POST", headers: {"Content-Type": "application/json"},
+                                              body: JSON.stringify(body)}, false, true);
+  if (answer.stale) {  // the server no longer holds this revision (a restart, its memory bound): all again
+    draft.revision = null;
+    draft.blocks = [];
+    return sendDraft(text);
+  }
+  draft.revision = Number(answer.revision);
+  draft.blocks = blocks.map(({id, text}) => ({id, text}));
+  return answer.result;
+}
+
+// One check at a time: each request names the revision the one before it made.
+let checking = Promise.resolve();
 
 async function check(view) {
   const text = view.state.doc.toString();
   if (!text.trim()) { status.textContent = "Nothing to check"; return []; }
   status.textContent = "Checking…";
+  const done = checking.then(() => sendDraft(text));
+  checking = done.catch(() => { draft.revision = null; draft.blocks = []; });
   try {
-    const result = await call("/api/v1/check", {method: "POST", headers: {"Content-Type": "application/json"},
-                                                body: JSON.stringify(request(text))});
+    const result = await done;
     const diagnostics = diagnosticsFor(view, text, result.findings);
     status.textContent = diagnostics.length === 1 ? "1 finding" : diagnostics.length + " findings";
     return diagnostics;
