@@ -312,3 +312,28 @@ def test_a_summary_cached_without_its_shingles_is_compared_by_its_minhash_estima
     exact = similarity(a, b)
     estimated = similarity(replace(a, shingles=None), b)
     assert exact != estimated and abs(exact - estimated) < 0.15
+
+
+def test_near_duplicates_found_by_prefix_filtering_are_those_of_comparing_every_pair():
+    from random import Random
+
+    from copydesk.checks.duplicates import _similar_pairs
+
+    def every_pair(sets, threshold):
+        for later, b in enumerate(sets):
+            for earlier, a in enumerate(sets[:later]):
+                if len(a & b) / len(a | b) >= threshold:
+                    yield later, earlier, len(a & b) / len(a | b)
+                    break
+
+    rng = Random(5)
+    vocabulary = [f"w{n}" for n in range(40)]
+    for threshold in (0.9, 0.8, 0.5, 0.3):
+        base = [frozenset(rng.sample(vocabulary, rng.randint(1, 20))) for _ in range(30)]
+        # Near copies of earlier sets: a shingle or two changed, added or dropped.
+        sets = base + [frozenset(rng.sample(sorted(s), max(1, len(s) - rng.randint(0, 2)))) |
+                       {rng.choice(vocabulary)} for s in base for _ in range(3)]
+        rng.shuffle(sets)
+        expected = list(every_pair(sets, threshold))
+        assert expected  # the sample has near-duplicates to find
+        assert list(_similar_pairs(sets, threshold)) == expected
