@@ -8,7 +8,7 @@ import re
 
 import jsonschema
 
-from conftest import BBC, REPO, SEEDS, needs
+from conftest import BBC, REPO, SEEDS, json_findings, needs
 
 # The seeds as an editor reads them: which lines repeat, which are residue.
 SEED_EXPECTED = {
@@ -181,6 +181,18 @@ def test_near_duplicate_threshold_and_minimum_length_come_from_rules(cli, tmp_pa
     rules = [(f["rule"], f["line"]) for _, f in findings_of(report(cli, story))
              if f["rule"] == "duplicate-paragraph"]
     assert rules == [("duplicate-paragraph", 16), ("duplicate-paragraph", 28)]  # "It rained." now counts
+
+
+def test_residue_patterns_that_name_the_same_group_are_each_still_matched(cli, tmp_path):
+    # The patterns run joined as one RE2 pattern: a group name in two of them must not break it.
+    story = tmp_path / "s.txt"
+    story.write_text("Ferry strike ends\n\nThe ferries sail again today, the union said.\n\nPromo\n\n"
+                     "Advert\n", encoding="utf-8")
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("checks:\n  duplicates:\n    residue_patterns: ['(?P<w>advert)', '(?P<w>promo)']\n",
+                     encoding="utf-8")
+    found = json_findings(cli, story, select="scrape-residue", extra=("--rules", rules))
+    assert [f["text"] for f in found] == ["Promo", "Advert"]
 
 
 def test_duplicate_articles_across_formats_identical_and_near(cli, tmp_path):
