@@ -359,16 +359,17 @@ def _mixed_orders(ctx: CheckContext, mentions: list[_Mention], style: str):
     departing = [m for m in ordered if m.date.order != house]
     keeping = [m for m in ordered if m.date.order == house]
     render_style = style if style in _ORDER_OF_STYLE else ("chicago" if house == "month-first" else "guardian")
+    # The same examples with every finding: made once (a story can have thousands of findings).
+    examples = [ctx.location(m.span, message=f"{house}: {m.date.text}") for m in keeping[:HOUSE_EXAMPLES]]
+    kept = _count(len(keeping), "time")
     for mention in departing:
         suggestion = _render(mention.date, render_style)
         yield ctx.finding(
             "mixed-date-format",
-            f'"{mention.date.text}" is {mention.date.order}, but the story writes dates '
-            f"{house} ({_count(len(keeping), 'time')}).",
+            f'"{mention.date.text}" is {mention.date.order}, but the story writes dates {house} ({kept}).',
             mention.span,
             suggestions=[suggestion] if suggestion else [],
-            related=[ctx.location(m.span, message=f"{house}: {m.date.text}")
-                     for m in keeping[:HOUSE_EXAMPLES]],
+            related=examples,
         )
     return set(departing)
 

@@ -11,8 +11,11 @@ with other text (an image's alt text, a caption inside a JSON string).
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from functools import lru_cache
+from itertools import chain
 from typing import Any, Iterator
 
 from copydesk.checking import CheckContext, Option, Rule, document_check
@@ -32,9 +35,11 @@ def normalise(text: str) -> str:
     return " ".join(text.translate(_QUOTES).casefold().split())
 
 
-def _shingles(block: Block) -> frozenset[tuple[str, ...]]:
+def _shingles(block: Block) -> frozenset[str]:
+    """The block's runs of three words, each one string (a word holds no space; a string keeps its
+    hash, so the many look-ups of :func:`_similar_pairs` do not hash the words again)."""
     words = [word.casefold() for word in block.words]
-    return frozenset(tuple(words[i:i + _SHINGLE]) for i in range(max(1, len(words) - _SHINGLE + 1)))
+    return frozenset(" ".join(words[i:i + _SHINGLE]) for i in range(max(1, len(words) - _SHINGLE + 1)))
 
 
 def _repeats(ctx: CheckContext, rule: str, noun: str, blocks: list[Block]) -> Iterator[Finding]:
@@ -66,37 +71,59 @@ def _paragraph_repeats(ctx: CheckContext, paragraphs: list[Block]) -> Iterator[F
         return
     already = {finding.offset for finding in exact}
     shingles = [_shingles(block) for block in long_enough]
-    for later in range(len(long_enough)):
+    for later, earlier, similarity in _similar_pairs(shingles, threshold):
         block = long_enough[later]
         if block.start in already:
             continue
-        for earlier in range(later):
-            a, b = shingles[earlier], shingles[later]
+        first = long_enough[earlier]
+        first_line = ctx.document.source.position(first.start)[0]
+        yield ctx.finding(
+            "duplicate-paragraph",
+            f"This paragraph is nearly the same as the one on line {first_line} "
+            f"({similarity:.0%} of word sequences shared); keep one.",
+            block.span,
+            related=[ctx.location(first.span, message="similar paragraph")],
+            severity="warning",
+        )
+
+
+def _similar_pairs(shingles: list[frozenset[str]], threshold: float) -> Iterator[tuple[int, int, float]]:
+    """For each set, the first earlier one with a Jaccard similarity of at least ``threshold``:
+    (later, earlier, similarity).
+
+    Prefix filtering (Chaudhuri et al., 2006) keeps this near-linear on a story of thousands of
+    paragraphs: with the shingles of every set in one order, rarest first, two sets that share
+    a ``threshold`` of their shingles share one of the first ``len - ceil(threshold * len) + 1``
+    of each. Only earlier sets sharing a prefix shingle are compared, in story order, so the
+    result is that of comparing every pair.
+    """
+    frequency = Counter(chain.from_iterable(shingles))
+    rarest_first = {shingle: rank for rank, shingle in enumerate(sorted(frequency, key=frequency.__getitem__))}
+    # Earlier sets by the shingles of their prefix.
+    holding: dict[str, list[int]] = {}
+    for later, b in enumerate(shingles):
+        # A hair under the threshold so that rounding never shortens a prefix.
+        prefix = sorted(b, key=rarest_first.__getitem__)[:len(b) - math.ceil(threshold * len(b) - 1e-9) + 1]
+        candidates = sorted({earlier for shingle in prefix for earlier in holding.get(shingle, ())})
+        for earlier in candidates:
+            a = shingles[earlier]
             if min(len(a), len(b)) < threshold * max(len(a), len(b)):
                 continue  # sizes alone rule the similarity out
             similarity = len(a & b) / len(a | b)
-            if similarity < threshold:
-                continue
-            first = long_enough[earlier]
-            first_line = ctx.document.source.position(first.start)[0]
-            yield ctx.finding(
-                "duplicate-paragraph",
-                f"This paragraph is nearly the same as the one on line {first_line} "
-                f"({similarity:.0%} of word sequences shared); keep one.",
-                block.span,
-                related=[ctx.location(first.span, message="similar paragraph")],
-                severity="warning",
-            )
-            break
+            if similarity >= threshold:
+                yield later, earlier, similarity
+                break
+        for shingle in prefix:
+            holding.setdefault(shingle, []).append(later)
 
 
 def _residue(ctx: CheckContext, document: Document) -> Iterator[Finding]:
-    patterns = [compile_pattern(pattern, ignore_case=True) for pattern in ctx.options["residue_patterns"]]
+    furniture = _furniture(tuple(ctx.options["residue_patterns"]))
     edges = _edge_residue(tuple(ctx.options["residue_edge_patterns"]))
     for block in document.blocks:
         if block.kind == "residue":
             reason = "a short line that is not copy"
-        elif block.kind != "headline" and any(p.fullmatch(block.text.strip()) for p in patterns):
+        elif block.kind != "headline" and furniture is not None and furniture.fullmatch(block.text.strip()):
             reason = "page furniture"
         else:
             if block.kind not in ("headline", "caption"):  # a credit is a caption's own
@@ -122,6 +149,15 @@ _RESIDUE_MAX_CHARS = 1000
 # these first (a character class the regex engine skips to) and trying the patterns only
 # there takes half the time of trying them at every character (BBC corpus: 0.12 s, 0.26 s).
 _RESIDUE_START = re.compile(r"[.!?…\"”’)\]\n][ \t]*(?=[A-Z(])")
+
+
+@lru_cache(maxsize=8)
+def _furniture(patterns: tuple[str, ...]) -> Any | None:
+    """A block of page furniture: one pattern that matches in full where one of ``patterns``
+    does (one RE2 call a block instead of one a pattern), or None when there are none."""
+    if not patterns:
+        return None
+    return compile_pattern("|".join(f"(?:{pattern})" for pattern in patterns), ignore_case=True)
 
 
 @lru_cache(maxsize=8)

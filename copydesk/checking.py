@@ -125,9 +125,14 @@ class Check:
     scope: Literal["document", "collection"]
     function: Callable[..., Iterable[Finding]] = field(repr=False)
     summarise: Callable[..., Any] | None = field(default=None, repr=False)
+    # Rules by id: every finding looks its rule up, and a story can have tens of thousands.
+    _rules_by_id: dict[str, Rule] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_rules_by_id", {rule.id: rule for rule in reversed(self.rules)})
 
     def rule(self, rule_id: str) -> Rule | None:
-        return next((rule for rule in self.rules if rule.id == rule_id), None)
+        return self._rules_by_id.get(rule_id)
 
     def option(self, name: str) -> Option | None:
         return next((option for option in self.options if option.name == name), None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import json
 import math
@@ -198,6 +199,10 @@ def _check(args: argparse.Namespace) -> int:
     from copydesk.engine import Engine, UsageError, plan
     from copydesk.findings import INCOMPLETE_RULES, SEVERITY_RANK
 
+    # A story with thousands of findings makes hundreds of thousands of small objects that all live
+    # until the report is written; at Python's default thresholds the cycle collector goes over them
+    # again and again (a fifth of the CPU time on 24,000 dated lines). copydesk makes few cycles.
+    gc.set_threshold(50_000, 20, 20)
     if args.output:
         _output_file(args.output, "--output")
     registry, config = _setup(args)

@@ -8,7 +8,7 @@ import re
 
 import jsonschema
 
-from conftest import BBC, REPO, SEEDS, needs
+from conftest import BBC, REPO, SEEDS, json_findings, needs
 
 # The seeds as an editor reads them: which lines repeat, which are residue.
 SEED_EXPECTED = {
@@ -183,6 +183,18 @@ def test_near_duplicate_threshold_and_minimum_length_come_from_rules(cli, tmp_pa
     assert rules == [("duplicate-paragraph", 16), ("duplicate-paragraph", 28)]  # "It rained." now counts
 
 
+def test_residue_patterns_that_name_the_same_group_are_each_still_matched(cli, tmp_path):
+    # The patterns run joined as one RE2 pattern: a group name in two of them must not break it.
+    story = tmp_path / "s.txt"
+    story.write_text("Ferry strike ends\n\nThe ferries sail again today, the union said.\n\nPromo\n\n"
+                     "Advert\n", encoding="utf-8")
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("checks:\n  duplicates:\n    residue_patterns: ['(?P<w>advert)', '(?P<w>promo)']\n",
+                     encoding="utf-8")
+    found = json_findings(cli, story, select="scrape-residue", extra=("--rules", rules))
+    assert [f["text"] for f in found] == ["Promo", "Advert"]
+
+
 def test_duplicate_articles_across_formats_identical_and_near(cli, tmp_path):
     body = ("The council voted on Tuesday to close four branch libraries on Sundays from "
             "January, saying the savings would protect weekday opening hours across the city. "
@@ -312,3 +324,28 @@ def test_a_summary_cached_without_its_shingles_is_compared_by_its_minhash_estima
     exact = similarity(a, b)
     estimated = similarity(replace(a, shingles=None), b)
     assert exact != estimated and abs(exact - estimated) < 0.15
+
+
+def test_near_duplicates_found_by_prefix_filtering_are_those_of_comparing_every_pair():
+    from random import Random
+
+    from copydesk.checks.duplicates import _similar_pairs
+
+    def every_pair(sets, threshold):
+        for later, b in enumerate(sets):
+            for earlier, a in enumerate(sets[:later]):
+                if len(a & b) / len(a | b) >= threshold:
+                    yield later, earlier, len(a & b) / len(a | b)
+                    break
+
+    rng = Random(5)
+    vocabulary = [f"w{n}" for n in range(40)]
+    for threshold in (0.9, 0.8, 0.5, 0.3):
+        base = [frozenset(rng.sample(vocabulary, rng.randint(1, 20))) for _ in range(30)]
+        # Near copies of earlier sets: a shingle or two changed, added or dropped.
+        sets = base + [frozenset(rng.sample(sorted(s), max(1, len(s) - rng.randint(0, 2)))) |
+                       {rng.choice(vocabulary)} for s in base for _ in range(3)]
+        rng.shuffle(sets)
+        expected = list(every_pair(sets, threshold))
+        assert expected  # the sample has near-duplicates to find
+        assert list(_similar_pairs(sets, threshold)) == expected

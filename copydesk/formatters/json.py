@@ -42,8 +42,8 @@ def _document(result: DocumentResult) -> dict[str, Any]:
 
 
 def render_json(report: Report, out: TextIO, color: bool) -> None:
-    json.dump(report_dict(report), out, ensure_ascii=False, indent=2)
-    out.write("\n")
+    # One string written once: json.dump writes each of a big report's million pieces apart.
+    out.write(json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n")
 
 
 @hookimpl

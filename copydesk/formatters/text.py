@@ -19,6 +19,8 @@ _LONG_LINE = 120
 def _escaped(text: str) -> str:
     """``text`` on one line: line breaks and other invisible characters as escapes (a file name
     may hold a newline)."""
+    if text.isprintable():  # no invisible character (nor tab), as almost always: at C speed
+        return text
     return "".join(repr(char)[1:-1] if _invisible(char) else char for char in text)
 
 
@@ -49,8 +51,10 @@ def _finding(result: DocumentResult, finding: Finding, out: TextIO, color: bool)
               f"{_paint(finding.rule, 'dim', color)} {_escaped(finding.message)}\n")
     source = result.document.source
     # One character for one column, so the carets stay under the finding.
-    line_text = "".join(" " if char == "\t" else "\ufffd" if _invisible(char) else char
-                        for char in source.line_text(location.line))
+    line_text = source.line_text(location.line)
+    if not line_text.isprintable():
+        line_text = "".join(" " if char == "\t" else "\ufffd" if _invisible(char) else char
+                            for char in line_text)
     width = location.length if location.end_line == location.line else len(line_text) - location.column + 1
     shown, caret_at = _excerpt(line_text, location.column, max(width, 1))
     gutter = str(location.line)
