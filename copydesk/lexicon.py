@@ -20,7 +20,7 @@ import importlib.metadata
 import importlib.util
 import marshal
 import sys
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -61,12 +61,21 @@ class Lexicon:
         self.total = sum(words.values())
         self.pair_floor = min((min(after.values()) for after in following.values()), default=1)
         self._most_common: dict[int, frozenset[str]] = {}
-        # The words variants are drawn from, and the letters they are spelt with.
-        self._paired = {word for word in {*following, *(w for after in following.values() for w in after)}
-                        if len(word) > 1 and word.isalpha()}
-        self._letters = sorted({letter for word in self._paired for letter in word})
         self._asked = 0
         self._deletions: dict[str, list[str]] | None = None
+
+    # Built on first use: only the one-edit variants need them, and a one-story check that asks
+    # for none (inconsistent-spelling's) would otherwise pay for them at start-up.
+    @cached_property
+    def _paired(self) -> set[str]:
+        """The words variants are drawn from."""
+        return {word for word in {*self.following, *(w for after in self.following.values() for w in after)}
+                if len(word) > 1 and word.isalpha()}
+
+    @cached_property
+    def _letters(self) -> list[str]:
+        """The letters the words variants are drawn from are spelt with."""
+        return sorted({letter for word in self._paired for letter in word})
 
     def count(self, word: str) -> int:
         return self.words.get(word, 0)
