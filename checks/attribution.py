@@ -932,8 +932,11 @@ def _labelled(quotation: Quotation) -> bool:
 
 
 def _matchable(text: str) -> str:
-    """Text as the rules file's patterns read it: lower case, every space one RE2's \\s matches."""
+    """Text as the rules file's patterns read it, one character for one (offsets stay the copy's):
+    lower case, every space one RE2's \\s matches."""
     lowered = text.lower()
+    if len(lowered) != len(text):  # "İ" lowers to two characters: keep such a character as written
+        lowered = "".join(low if len(low := char.lower()) == 1 else char for char in text)
     return _OTHER_SPACE.sub(" ", lowered) if _OTHER_SPACE.search(lowered) else lowered
 
 

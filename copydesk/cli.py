@@ -53,6 +53,13 @@ def _rule_options(command: argparse.ArgumentParser, rules_help: str, fail_on: st
                          help="publication date for stories whose metadata has none")
 
 
+def usable_cpus() -> int:
+    """The CPUs this process may run on (a container's or taskset's share, not the host's count)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="copydesk",
@@ -100,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--dashboard", metavar="FOLDER",
                        help="write an HTML dashboard (index.html, and a report for each story it links)")
     _rule_options(audit, rules_help, fail_on="never")
-    audit.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1, metavar="N",
+    audit.add_argument("--jobs", "-j", type=int, default=usable_cpus(), metavar="N",
                        help="worker processes (default: one per CPU core)")
     audit.add_argument("--engine", choices=("local", "dask"), default="local",
                        help="local processes (default) or a dask.distributed cluster (--scheduler)")
@@ -130,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--time-limit", type=float, metavar="SECONDS",
                        help="longest a check may take on a story before the server answers without it "
                             "(default: the rules file's limits: check_seconds, 10)")
-    serve.add_argument("--workers", type=int, default=os.cpu_count() or 1, metavar="N",
+    serve.add_argument("--workers", type=int, default=usable_cpus(), metavar="N",
                        help="engine worker processes, each with its own engine (default: one per CPU); "
                             "0 checks in threads of the server's own process")
     serve.add_argument("--cache", type=int, default=256, metavar="ENTRIES",

@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import weakref
 from importlib import resources
 
 from copydesk.langmodel import LOG_UNIT, SENTENCE_END, SENTENCE_START, LanguageModel
@@ -96,9 +97,9 @@ def features(model: LanguageModel, word: str, candidate: str, left: tuple[str, .
 
 # Rare words no phrase of a news model follows (as in copydesk.langmodel).
 _PROBES = ("xylophone", "quixotic")
-# Two-word histories' back-off weights remembered at most.
+# Two-word histories' back-off weights remembered at most, for each model (a rules file may name its own).
 _REMEMBERED = 200_000
-_trigram_backoff: dict[tuple[str, str], int] = {}
+_trigram_backoff: weakref.WeakKeyDictionary[LanguageModel, dict[tuple[str, str], int]] = weakref.WeakKeyDictionary()
 
 
 def _held(model: LanguageModel, first: tuple[str, ...], second: tuple[str, ...], third: str) -> bool:
@@ -113,11 +114,12 @@ def _held(model: LanguageModel, first: tuple[str, ...], second: tuple[str, ...],
         return False
     history = (second[0], first[0])
     log_prob = model.log_prob
-    weight = _trigram_backoff.get(history)
+    weights = _trigram_backoff.setdefault(model, {})
+    weight = weights.get(history)
     if weight is None:
-        if len(_trigram_backoff) >= _REMEMBERED:
-            _trigram_backoff.clear()
-        weight = _trigram_backoff[history] = min(log_prob(probe, *history) - log_prob(probe, history[0])
+        if len(weights) >= _REMEMBERED:
+            weights.clear()
+        weight = weights[history] = min(log_prob(probe, *history) - log_prob(probe, history[0])
                                                  for probe in _PROBES)
     return log_prob(third, *history) - log_prob(third, history[0]) - weight > 2
 

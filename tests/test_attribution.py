@@ -235,6 +235,12 @@ def test_vague_attributions(cli, tmp_path, sentence, vague):
     assert [t.lower() for t in texts(found, "vague-attribution")] == [vague.lower()]
 
 
+def test_a_letter_that_lowers_to_two_keeps_the_offsets_after_it(cli, tmp_path):
+    """ "İ" is two characters in lower case: the phrases after it are still found on their words."""
+    found = findings(cli, story(tmp_path, "İzmir was calm. The plan reportedly failed."), select="vague-attribution")
+    assert texts(found, "vague-attribution") == ["reportedly"]
+
+
 def test_named_experts_are_not_vague(cli, tmp_path):
     path = story(tmp_path, "Experts such as Jane Doe of Leeds University say the plan will fail.")
     assert findings(cli, path, select="vague-attribution") == []

@@ -85,13 +85,24 @@ class FirstCheck:
             busy = os.getloadavg()[0] > cores - 1
         except OSError:  # no load average to read: one core free is the usual case on a writer's machine
             busy = cores < 2
-        return None if busy else cls(rules_file)
+        if busy:
+            return None
+        try:
+            return cls(rules_file)
+        except OSError as error:  # no memory or processes to spare for it: the server checks alone
+            log.info("no twin for the first check: %s", error)
+            return None
 
     def __init__(self, rules_file: str | None = None) -> None:
         ours, theirs = Pipe()
         sys.stdout.flush()
         sys.stderr.flush()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:
+            ours.close()
+            theirs.close()
+            raise
         if pid == 0:  # the twin: never returns to the caller
             ours.close()
             _twin(theirs, rules_file and os.path.abspath(rules_file))

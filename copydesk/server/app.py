@@ -160,7 +160,7 @@ def _draft_story(request: Request, data: dict[str, Any]) -> tuple[dict[str, Any]
     except drafts.StaleDraft as error:
         raise HTTPException(409, str(error)) from None
     limit = request.app.state.settings.max_body_bytes
-    if len(story) > limit or len(story.encode("utf-8")) > limit:
+    if len(story) > limit or len(story.encode("utf-8", "surrogatepass")) > limit:
         held.forget(data["draft"])
         raise HTTPException(413, f"the draft's story is over the limit of {limit:,} bytes")
     return {**data, body_format: story}, revision

@@ -41,8 +41,13 @@ class _Draft:
     size: int
 
 
+# Characters a block is counted for beyond its id and text: its dict entry and string headers.
+_BLOCK_OVERHEAD = 100
+
+
 class Drafts:
-    """Drafts by id, at most ``max_drafts`` of them and ``max_chars`` characters in all."""
+    """Drafts by id, at most ``max_drafts`` of them and ``max_chars`` characters in all (copy, ids and
+    a per-block allowance, so that a draft of thousands of empty blocks is counted too)."""
 
     def __init__(self, max_drafts: int = 1_000, max_chars: int = 20_000_000) -> None:
         self.max_drafts = max_drafts
@@ -86,7 +91,9 @@ class Drafts:
                    for block_id, text in texts.items()}
         story = "".join(current.values())
         revision = held.revision + 1 if held is not None else 1
-        self._store(draft_id, _Draft(revision, current, len(story)))
+        # What the draft holds in memory, not only its copy: ids and many empty blocks cost too.
+        size = len(draft_id) + len(story) + sum(len(block_id) + _BLOCK_OVERHEAD for block_id in current)
+        self._store(draft_id, _Draft(revision, current, size))
         return story, revision
 
     def forget(self, draft_id: str) -> None:

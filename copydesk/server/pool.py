@@ -7,7 +7,7 @@ its own Engine — the same checks, rules and house word list as the server's, b
 worker starts — and the event loop only parses requests and hands them over. A worker answers
 with the response body, ready to send. The Engine's time budget holds inside the worker, and a
 backstop past every check's budget answers 503 if a worker never does. With ``processes`` off
-(the tests, a one-core machine) the same answers are made in threads of this process.
+(``--workers 0``, and the tests) the same answers are made in threads of this process.
 
 Copy is often sent again unchanged (an editor re-checking after adding a word elsewhere, a CMS
 saving twice), so answers are kept in a small LRU keyed by everything the answer depends on: the
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
 import json
 import multiprocessing
 import os
@@ -87,7 +88,8 @@ ANSWERS: dict[str, Callable[..., Answer]] = {"native": native_answer, "languaget
 
 
 def _json(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+    # ASCII escapes: a lone surrogate (a JSON escape in the request) goes back as the escape it came as.
+    return json.dumps(value, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode("ascii")
 
 
 # Inside a worker process.
@@ -127,13 +129,17 @@ def _ready() -> int:
 # In the server.
 
 class AnswerCache:
-    """The last ``entries`` complete answers, by everything they depend on; at most ``max_chars``
-    characters of copy and answers in all."""
+    """The last ``entries`` complete answers, by a digest of everything they depend on; at most
+    ``max_chars`` bytes of answers in all."""
 
     def __init__(self, entries: int, max_chars: int = 16_000_000) -> None:
         self.entries = entries
         self.max_chars = max_chars
         self._kept: OrderedDict[Hashable, tuple[bytes, int]] = OrderedDict()
+        self._chars = 0
+
+    def clear(self) -> None:
+        self._kept.clear()
         self._chars = 0
 
     def get(self, key: Hashable) -> bytes | None:
@@ -199,26 +205,30 @@ class Checker:
 
     async def native(self, story: documents.Story, select: tuple[str, ...], ignore: tuple[str, ...]) -> bytes:
         task = ("native", story, select, ignore)
-        return await self._answer(task, task, len(story.source))
+        return await self._answer(task, ("native", story.body, story.body_format, story.headline, story.captions,
+                                         story.published, story.path, select, ignore))
 
     async def languagetool(self, asked: lt.CheckRequest) -> bytes:
-        # Everything the answer depends on; the request itself holds sets, which do not hash.
+        # Everything the answer depends on, sets in a fixed order.
         same = ("languagetool", asked.original, asked.text, tuple(asked.positions.text_starts),
-                tuple(asked.positions.source_starts), asked.language, frozenset(asked.enabled_rules),
-                frozenset(asked.disabled_rules), frozenset(asked.enabled_categories),
-                frozenset(asked.disabled_categories), asked.enabled_only)
-        return await self._answer(("languagetool", asked), same, len(asked.original))
+                tuple(asked.positions.source_starts), asked.language, sorted(asked.enabled_rules),
+                sorted(asked.disabled_rules), sorted(asked.enabled_categories),
+                sorted(asked.disabled_categories), asked.enabled_only)
+        return await self._answer(("languagetool", asked), same)
 
-    async def _answer(self, task: tuple, same: Hashable, chars: int) -> bytes:
+    async def _answer(self, task: tuple, same: tuple) -> bytes:
         key = None
-        if self.cache.entries:  # the house word list and today's date change answers too
-            key = (same, tuple(self.engine.house_words.words()), dt.date.today())
+        if self.cache.entries:
+            # A digest, so that no copy is kept as a key and the cache's size is its answers';
+            # the house word list and today's date change answers too.
+            described = repr((same, sorted(self.engine.house_words.words()), dt.date.today().isoformat()))
+            key = hashlib.blake2b(described.encode("utf-8", "surrogatepass"), digest_size=32).digest()
         kept = self.cache.get(key) if key is not None else None
         if kept is not None:
             return kept
         answer = await self._run(task)
         if key is not None and answer.complete:
-            self.cache.put(key, answer.body, chars + len(answer.body))
+            self.cache.put(key, answer.body, len(answer.body))
         return answer.body
 
     async def _run(self, task: tuple) -> Answer:
@@ -255,6 +265,8 @@ class Checker:
             if self.pool is not broken:  # another request has replaced it already
                 return
             self.pool = self._new_pool()
+            # The new workers read the rules file as it is now: answers kept from the old ones may differ.
+            self.cache.clear()
         broken.shutdown(wait=False, cancel_futures=True)
 
     def _done(self, _future: object) -> None:
