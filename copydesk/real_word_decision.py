@@ -120,7 +120,7 @@ def _held(model: LanguageModel, first: tuple[str, ...], second: tuple[str, ...],
         if len(weights) >= _REMEMBERED:
             weights.clear()
         weight = weights[history] = min(log_prob(probe, *history) - log_prob(probe, history[0])
-                                                 for probe in _PROBES)
+                                        for probe in _PROBES)
     return log_prob(third, *history) - log_prob(third, history[0]) - weight > 2
 
 

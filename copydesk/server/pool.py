@@ -205,8 +205,7 @@ class Checker:
 
     async def native(self, story: documents.Story, select: tuple[str, ...], ignore: tuple[str, ...]) -> bytes:
         task = ("native", story, select, ignore)
-        return await self._answer(task, ("native", story.body, story.body_format, story.headline, story.captions,
-                                         story.published, story.path, select, ignore))
+        return await self._answer(task, task)  # the story's repr names every field
 
     async def languagetool(self, asked: lt.CheckRequest) -> bytes:
         # Everything the answer depends on, sets in a fixed order.
