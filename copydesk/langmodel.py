@@ -63,7 +63,8 @@ class LanguageModel:
         except (OSError, RuntimeError, ValueError) as error:
             raise RuntimeError(f"{path}: cannot read the language model ({error})") from error
         self._memo: dict[tuple[str, ...], int] = {}
-        self._backoff: dict[str, int] = {}
+        # Each history's back-off weight (nearest word first): see holds.
+        self._backoff: dict[tuple[str, ...], int] = {}
         self._known: dict[str, bool] = {}
         self._seen: dict[tuple[str, str], bool] = {}
 
@@ -101,12 +102,24 @@ class LanguageModel:
         pair = (first, second)
         held = self._seen.get(pair)
         if held is None:
-            lookup = self.lookup
-            weight = self._backoff.get(first)
-            if weight is None:
-                weight = self._backoff[first] = min(lookup((probe, first)) - lookup((probe,)) for probe in _PROBES)
-            held = self._seen[pair] = lookup((second, first)) - lookup((second,)) - weight > 2
+            held = self._seen[pair] = self.holds(second, first)
         return held
+
+    def holds(self, word: str, *history: str) -> bool:
+        """Whether the model holds the n-gram of ``word`` after ``history`` (nearest word first)
+        itself, rather than backing off to the shorter history.
+
+        A backed-off probability is the history's back-off weight times the
+        probability given the shorter history, the same multiple for every
+        unseen word (within rounding): rare probe words measure it.
+        """
+        lookup = self.lookup
+        shorter = history[:-1]
+        weight = self._backoff.get(history)
+        if weight is None:  # bounded: cleared with the memo, which each new history adds to
+            weight = self._backoff[history] = min(lookup((probe, *history)) - lookup((probe, *shorter))
+                                                  for probe in _PROBES)
+        return lookup((word, *history)) - lookup((word, *shorter)) - weight > 2
 
     def score(self, word: str, left: tuple[str, ...], right: tuple[str, ...]) -> int:
         """log P of ``word`` and the words after it, given the words before it.

@@ -24,7 +24,6 @@ from __future__ import annotations
 import functools
 import json
 import math
-import weakref
 from importlib import resources
 
 from copydesk.langmodel import LOG_UNIT, SENTENCE_END, SENTENCE_START, LanguageModel
@@ -95,33 +94,13 @@ def features(model: LanguageModel, word: str, candidate: str, left: tuple[str, .
     )
 
 
-# Rare words no phrase of a news model follows (as in copydesk.langmodel).
-_PROBES = ("xylophone", "quixotic")
-# Two-word histories' back-off weights remembered at most, for each model (a rules file may name its own).
-_REMEMBERED = 200_000
-_trigram_backoff: weakref.WeakKeyDictionary[LanguageModel, dict[tuple[str, str], int]] = weakref.WeakKeyDictionary()
-
-
 def _held(model: LanguageModel, first: tuple[str, ...], second: tuple[str, ...], third: str) -> bool:
     """Whether the model holds the trigram "first second third" itself rather than backing off.
 
     ``first`` and ``second`` are one-word tuples, empty where the context has
-    no such word (then: no trigram). A backed-off trigram probability is the
-    two-word history's back-off weight times the bigram probability, the
-    same multiple for every unseen third word.
+    no such word (then: no trigram).
     """
-    if not first or not second or not third:
-        return False
-    history = (second[0], first[0])
-    log_prob = model.log_prob
-    weights = _trigram_backoff.setdefault(model, {})
-    weight = weights.get(history)
-    if weight is None:
-        if len(weights) >= _REMEMBERED:
-            weights.clear()
-        weight = weights[history] = min(log_prob(probe, *history) - log_prob(probe, history[0])
-                                        for probe in _PROBES)
-    return log_prob(third, *history) - log_prob(third, history[0]) - weight > 2
+    return bool(first and second and third) and model.holds(third, second[0], first[0])
 
 
 @functools.cache
