@@ -32,6 +32,7 @@ from multiprocessing.connection import Connection, Pipe
 from typing import Sequence
 
 from copydesk import house_words, plugins
+from copydesk.cli import usable_cpus
 from copydesk.config import find_user_config, load_config
 from copydesk.engine import Engine, plan
 from copydesk.plugins import Registry
@@ -80,7 +81,7 @@ class FirstCheck:
         """The twin, where it can run beside the server: fork works and a core is free."""
         if not hasattr(os, "fork") or sys.platform == "darwin":
             return None
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        cores = usable_cpus()
         try:
             busy = os.getloadavg()[0] > cores - 1
         except OSError:  # no load average to read: one core free is the usual case on a writer's machine

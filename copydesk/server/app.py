@@ -13,7 +13,6 @@ import hmac
 import ipaddress
 import json
 import logging
-import os
 import time
 from dataclasses import dataclass, field
 from importlib import resources
@@ -30,6 +29,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from copydesk import house_words
+from copydesk.cli import usable_cpus
 from copydesk.engine import Engine, UsageError
 from copydesk.server import documents, drafts, languagetool as lt
 from copydesk.server.pool import Checker, EngineRecipe, checks_for
@@ -54,7 +54,7 @@ class Settings:
     time_limit_seconds: float = 10.0
     # Checks at once: one per CPU. In worker processes (each with its own Engine, built from
     # ``recipe``) when ``processes``, else in threads of the server's process, which share one core.
-    workers: int = max(1, os.cpu_count() or 1)
+    workers: int = field(default_factory=usable_cpus)
     processes: bool = False
     recipe: EngineRecipe | None = None
     queue_size: int = 64
