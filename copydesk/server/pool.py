@@ -41,8 +41,6 @@ from copydesk.findings import INCOMPLETE_RULES
 from copydesk.formatters.json import report_dict
 from copydesk.server import documents, languagetool as lt
 
-WARM_UP_TEXT = "Warm-up\n\nThe council said on Monday that “Heath Care” costs rose.\n"
-
 
 class NothingToCheck(ValueError):
     """The request held no story (HTTP 400); the message says why."""
@@ -113,7 +111,7 @@ def _start_worker(recipe: EngineRecipe, parent: int) -> None:
     audit._exit_with_parent(parent)  # a server killed with -9 leaves no workers behind
     engine = audit.engine_for(audit.Settings(recipe.rules))
     engine.check_seconds = recipe.check_seconds
-    engine.check_text(WARM_UP_TEXT)  # word lists and models load now, not in the first request
+    engine.warm_up()  # word lists and models load now, not in the first request
     _worker_engine = engine
 
 

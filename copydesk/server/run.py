@@ -7,7 +7,7 @@ import sys
 
 from copydesk.engine import Engine, UsageError
 from copydesk.server.app import Settings, create_app, is_loopback
-from copydesk.server.pool import WARM_UP_TEXT
+
 
 def read_token(path: str | None) -> str | None:
     """The token in ``path`` (its first line), or None without a file; UsageError when unusable."""
@@ -38,7 +38,7 @@ def serve(engine: Engine, host: str, port: int, settings: Settings) -> None:
     check_host(host, settings.token)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
     if not settings.processes:  # word lists and models load now, not in the first editor's request
-        engine.check_text(WARM_UP_TEXT)
+        engine.warm_up()
     app = create_app(engine, settings)  # its worker processes load theirs before it listens
     where = f"[{host}]" if ":" in host else host
     print(f"copydesk: serving on http://{where}:{port}/ (editor at /, LanguageTool API at /v2/, "
