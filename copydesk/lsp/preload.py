@@ -24,6 +24,7 @@ survive it). Without a twin, the first check loads what it needs.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import signal
@@ -177,6 +178,8 @@ def _twin(connection: Connection, rules_file: str | None) -> None:
     devnull = os.open(os.devnull, os.O_RDWR)
     os.dup2(devnull, 0)
     os.dup2(2, 1)
+    # It lives for one check, and what it loads is kept to the end: the cycle collector would only slow it.
+    gc.disable()
     status = 0
     try:
         from copydesk import plugins
