@@ -15,11 +15,15 @@ server build its own registry and Engine, and it warms them up in a thread
 (:class:`WarmUp`), so that later checks find everything loaded. Nothing of the
 Engine is imported by the server before its first diagnostics are out.
 
-The twin only pays where a core is free: on a machine already busy (a load
-average above the number of cores less one) it would take turns with the server
-for one core and add its own loading, so there is none. Nor is there one where
-``fork`` is missing or unsafe (Windows; macOS, whose system libraries do not
-survive it). Without a twin, the first check loads what it needs.
+The twin pays where the server does not have every core to itself: with a core
+free it takes its loading off the server's path; sharing one core with the
+server, it costs little more than the server's own loading would (about a tenth
+more CPU: the warm-up story, the fork, the report's pickling), since the server
+loads nothing of the checks before the first diagnostics. On a machine whose
+cores are all busy already (a load average of at least the number of cores), or
+with one core, there is none. Nor is there one where ``fork`` is missing or
+unsafe (Windows; macOS, whose system libraries do not survive it). Without a
+twin, the first check loads what it needs.
 """
 
 from __future__ import annotations
@@ -105,14 +109,14 @@ class FirstCheck:
 
     @classmethod
     def start(cls, rules_file: str | None = None) -> FirstCheck | None:
-        """The twin, where it can run beside the server: fork works and a core is free."""
-        if not hasattr(os, "fork") or sys.platform == "darwin":
-            return None
+        """The twin, where it can run beside the server: fork works and the cores are not all busy."""
         cores = usable_cpus()
+        if not hasattr(os, "fork") or sys.platform == "darwin" or cores < 2:
+            return None
         try:
-            busy = os.getloadavg()[0] > cores - 1
-        except OSError:  # no load average to read: one core free is the usual case on a writer's machine
-            busy = cores < 2
+            busy = os.getloadavg()[0] >= cores
+        except OSError:  # no load average to read: a writer's machine seldom has every core busy
+            busy = False
         if busy:
             return None
         try:
