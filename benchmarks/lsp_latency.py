@@ -29,7 +29,7 @@ On a shared, loaded machine wall time measures the queue for a core as much as
 the server, so the script also prints the CPU time the server process used
 (Linux /proc): to the first diagnostics (and, apart, that of the twin that
 ran the first check on another core, see copydesk/lsp/preload.py), and per edit. The server forks
-that twin only when a core is free; ``--twin always`` or ``never`` forces it.
+that twin only when the cores are not all busy; ``--twin always`` or ``never`` forces it.
 
     python benchmarks/lsp_latency.py [--starts 5] [--baseline COMMAND] [--twin auto|always|never]
                                      [--breakdown] [--edits 100] [--words 1000]
