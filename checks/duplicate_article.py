@@ -221,6 +221,7 @@ def similarity(a: ArticleSummary, b: ArticleSummary) -> float:
                "Least probability that two stories at the threshold are compared (sets the LSH bands)."),
     ],
     summarise=summarise,
+    min_stories=2,  # a story alone is nobody's copy: no numpy for a one-story check
 )
 def duplicate_article(summaries: list[ArticleSummary], ctx: CheckContext) -> Iterator[Finding]:
     clusters = _clusters(summaries, ctx.options["threshold"], ctx.options["num_perm"], ctx.options["recall"])

@@ -125,6 +125,9 @@ class Check:
     scope: Literal["document", "collection"]
     function: Callable[..., Iterable[Finding]] = field(repr=False)
     summarise: Callable[..., Any] | None = field(default=None, repr=False)
+    # A collection check that compares stories has nothing to say about fewer than this many: a run
+    # with fewer neither summarises them nor calls ``function`` (a one-story check loads nothing for it).
+    min_stories: int = 1
     # Rules by id: every finding looks its rule up, and a story can have tens of thousands.
     _rules_by_id: dict[str, Rule] = field(init=False, repr=False, compare=False)
 
@@ -149,14 +152,16 @@ def document_check(*, name: str, description: str, rules: Sequence[Rule],
 
 def collection_check(*, name: str, description: str, rules: Sequence[Rule],
                      summarise: Callable[[Document, CheckContext], Any],
-                     options: Sequence[Option] = ()) -> Callable[[Callable], Check]:
+                     options: Sequence[Option] = (), min_stories: int = 1) -> Callable[[Callable], Check]:
     """Declare ``function(summaries, ctx) -> Iterable[Finding]``, run once per run.
 
     ``summarise(document, ctx)`` is called for each story as it is read; its
-    results, in reading order, are what ``function`` gets.
+    results, in reading order, are what ``function`` gets. A check that compares
+    stories sets ``min_stories``: a run with fewer stories skips it.
     """
     def wrap(function: Callable) -> Check:
-        return Check(name, description, tuple(rules), tuple(options), "collection", function, summarise)
+        return Check(name, description, tuple(rules), tuple(options), "collection", function, summarise,
+                     min_stories)
 
     return wrap
 

@@ -160,22 +160,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
-    from copydesk.baseline import BaselineError
-    from copydesk.config import ConfigError
-    from copydesk.engine import UsageError
-
     try:
         commands = {"check": _check, "audit": _audit, "checks": _list_checks, "rules": _print_rules,
                     "languagetool": _languagetool, "serve": _serve, "lsp": _lsp}
         return commands[args.command](args)
-    except (ConfigError, UsageError, BaselineError) as error:
-        print(f"copydesk: error: {error}", file=sys.stderr)
-        return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # "copydesk check … | head": the reader left, which is fine
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except Exception as error:
+        # Imported only here: the language server forks before it imports the Engine (copydesk/lsp/preload.py).
+        from copydesk.baseline import BaselineError
+        from copydesk.config import ConfigError
+        from copydesk.engine import UsageError
+
+        if not isinstance(error, (ConfigError, UsageError, BaselineError)):
+            raise
+        print(f"copydesk: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def _lsp(args: argparse.Namespace) -> int:

@@ -159,9 +159,7 @@ class Engine:
                 continue
             result = self.check_document(item, checks)
             for collection in collections:
-                failure = collection.add(item)
-                if failure is not None:
-                    result.findings.append(failure)
+                collection.add(item, result)
             report.results.append(result)
         if collections:
             results = {}
@@ -298,18 +296,27 @@ class _Collection:
         self.context = active.context()
         self.summaries: list[Any] = []
         self.first: Document | None = None
+        # The first stories, held unsummarised until there are as many as the check compares.
+        self.waiting: list[tuple[Document, DocumentResult]] = []
 
-    def add(self, document: Document) -> Finding | None:
+    def add(self, document: Document, result: DocumentResult) -> None:
+        """Summarise a story (a summary that fails adds the finding saying why to its ``result``)."""
         self.first = self.first or document
-        summary, failure = self.engine.run_check(
-            self.active.check, document, lambda: self.active.check.summarise(document, self.active.context(document)))
-        if failure is None:
-            self.summaries.append(summary)
-        return failure
+        self.waiting.append((document, result))
+        if len(self.waiting) + len(self.summaries) < self.active.check.min_stories:
+            return
+        for story, story_result in self.waiting:
+            summary, failure = self.engine.run_check(
+                self.active.check, story, lambda: self.active.check.summarise(story, self.active.context(story)))
+            if failure is None:
+                self.summaries.append(summary)
+            else:
+                story_result.findings.append(failure)
+        self.waiting.clear()
 
     def finish(self, report: Report, results: dict[str, DocumentResult]) -> None:
         """Run the check over the summaries; ``results`` finds each story's result by id."""
-        if self.first is None:
+        if self.first is None or self.waiting:  # none, or fewer stories than the check compares
             return
         try:
             produced = list(self.active.check.function(self.summaries, self.context))

@@ -48,8 +48,6 @@ def crashing():
     registry.checks["repeated-word"] = dataclasses.replace(registry.checks["repeated-word"], function=boom)
     return registry
 plugins.load_registry = crashing
-import copydesk.lsp.server
-copydesk.lsp.server.load_registry = crashing
 from copydesk.cli import main
 sys.exit(main(["lsp"]))
 """

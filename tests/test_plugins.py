@@ -116,3 +116,52 @@ def test_a_plugin_that_fails_to_import_is_reported_and_builtins_still_run(tmp_pa
     assert result.code == 2
     assert "plugin 'newsroom' (newsroom_checks) failed to load: ImportError: missing dependency" in result.err
     assert json.loads(result.out)["documents"][0]["findings"][0]["rule"] == "repeated-word"
+
+
+PAIRS_PLUGIN = '''
+from copydesk import Rule, collection_check, hookimpl
+
+
+def summarise(document, ctx):
+    if "boom" in " ".join(block.text for block in document.body):
+        raise RuntimeError("boom in the summary")
+    return document.id, ctx.location(next(iter(document.body)).span, document=document)
+
+
+@collection_check(
+    name="pairs",
+    description="Compares stories: nothing to say about one.",
+    rules=[Rule("compared", "warning", "A story compared with the others.")],
+    summarise=summarise,
+    min_stories=2,
+)
+def pairs(summaries, ctx):
+    for document_id, location in summaries:
+        yield ctx.finding("compared", f"compared with {len(summaries) - 1} other stories", location,
+                          document_id=document_id)
+
+
+@hookimpl
+def register_checks():
+    return [pairs]
+'''
+
+
+def test_a_collection_check_that_compares_stories_skips_a_story_alone(tmp_path):
+    env = install_plugin(tmp_path, PAIRS_PLUGIN)
+    alone = tmp_path / "alone.txt"
+    alone.write_text("Headline\n\nA story alone, and boom: its summary would fail.\n", encoding="utf-8")
+    result = run_process("check", alone, "--select", "pairs", "--format", "json", cwd=tmp_path, env=env)
+    assert json.loads(result.out)["documents"][0]["findings"] == [] and result.code == 0
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text("".join(json.dumps({"headline": headline, "body": body}) + "\n" for headline, body in [
+        ("First", "The first story goes boom."), ("Second", "The second story."), ("Third", "The third story.")]),
+        encoding="utf-8")
+    result = run_process("check", batch, "--select", "pairs", "--format", "json", "--fail-on", "never",
+                         cwd=tmp_path, env=env)
+    found = {document["id"].rsplit("#", 1)[1]: [(f["rule"], f["message"]) for f in document["findings"]]
+             for document in json.loads(result.out)["documents"]}
+    # The first story, held until a second came, has its own failure; the others were compared.
+    assert found["1"][0][0] == "internal-error" and "boom in the summary" in found["1"][0][1]
+    assert len(found["1"]) == 1
+    assert found["2"] == found["3"] == [("compared", "compared with 1 other stories")]

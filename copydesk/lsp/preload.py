@@ -5,23 +5,30 @@ diagnostics wait for the server's imports (pygls and lsprotocol's 570-odd
 protocol classes) and then for the first check, which loads the word lists and
 models. Both are Python work, so a thread would only take turns with the
 imports. A process can run beside them: :class:`FirstCheck` forks the server
-before it imports any protocol code, and the copy (the *twin*) loads the
-registry and warms up the Engine of the working folder (:meth:`Engine.warm_up`)
-while the server imports and shakes hands with the client. The server hands the
-twin its first check (the story's text and the settings to check it with) and
-gets the report back; the twin then exits. Once those first diagnostics are out,
-the server warms up its own Engine in a thread (:class:`WarmUp`), so that later
-checks find everything loaded.
+before it imports anything else (this module imports no more of copydesk than
+the command line has), and the copy (the *twin*) loads the registry and warms up
+the Engine of the working folder (:meth:`Engine.warm_up`) while the server
+imports the protocol and shakes hands with the client. The server hands the
+twin its first story (the text and the settings to check it with) as soon as it
+is opened and gets the report back; the twin then exits. Only then does the
+server build its own registry and Engine, and it warms them up in a thread
+(:class:`WarmUp`), so that later checks find everything loaded. Nothing of the
+Engine is imported by the server before its first diagnostics are out.
 
-The twin only pays where a core is free: on a machine already busy (a load
-average above the number of cores less one) it would take turns with the server
-for one core and add its own loading, so there is none. Nor is there one where
-``fork`` is missing or unsafe (Windows; macOS, whose system libraries do not
-survive it). Without a twin, the first check loads what it needs.
+The twin pays where the server does not have every core to itself: with a core
+free it takes its loading off the server's path; sharing one core with the
+server, it costs little more than the server's own loading would (about a tenth
+more CPU: the warm-up story, the fork, the report's pickling), since the server
+loads nothing of the checks before the first diagnostics. On a machine whose
+cores are all busy already (a load average of at least the number of cores), or
+with one core, there is none. Nor is there one where ``fork`` is missing or
+unsafe (Windows; macOS, whose system libraries do not survive it). Without a
+twin, the first check loads what it needs.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import signal
@@ -29,14 +36,14 @@ import sys
 import threading
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, Pipe
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-from copydesk import house_words, plugins
 from copydesk.cli import usable_cpus
-from copydesk.config import find_user_config, load_config
-from copydesk.engine import Engine, plan
-from copydesk.plugins import Registry
-from copydesk.report import Report
+
+if TYPE_CHECKING:
+    from copydesk.engine import Engine
+    from copydesk.plugins import Registry
+    from copydesk.report import Report
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +53,24 @@ _TWIN_WAITS = 60.0  # seconds
 _REPORT_WAIT = 60.0  # seconds
 
 
+def rules_path(rules: str | None, root: str) -> str | None:
+    """The rules file ``copydesk check`` would use in the folder ``root``: ``rules`` (a client's setting,
+    relative to ``root``), or the one found from ``root`` (None: none)."""
+    if rules:
+        return os.path.join(root, os.path.expanduser(rules))
+    from copydesk.config import find_user_config
+
+    return find_user_config(root)
+
+
 def engine_for(registry: Registry, rules: str | None, root: str, select: Sequence[str] = (),
                ignore: Sequence[str] = (), published: str | None = None) -> Engine:
     """The Engine ``copydesk check`` would run in the folder ``root`` with this rules file (None: none).
     Raises ConfigError or UsageError for a rules file or a selection copydesk cannot use."""
+    from copydesk import house_words
+    from copydesk.config import load_config
+    from copydesk.engine import Engine, plan
+
     config = load_config(rules, root)
     config.validate(registry)
     checks = plan(registry, config, select, ignore)
@@ -57,9 +78,18 @@ def engine_for(registry: Registry, rules: str | None, root: str, select: Sequenc
                   house_words_path=house_words.path_for(config.files, root))
 
 
+def is_copy(engine: Engine, path: str) -> bool:
+    """Whether copydesk reads this file: a known extension, and not one of copydesk's own files."""
+    return engine.registry.reader_for(path) is not None and os.path.realpath(path) not in engine.skip_files
+
+
+def too_large(engine: Engine, text: str) -> bool:
+    return len(text.encode("utf-8", "surrogatepass")) > engine.config.max_file_bytes()
+
+
 @dataclass(frozen=True)
 class Request:
-    """A check for the twin: the Engine's settings (as :func:`engine_for` takes them) and the story."""
+    """A check for the twin: the client's settings (``rules`` as :func:`rules_path` takes it) and the story."""
 
     rules: str | None
     root: str
@@ -70,7 +100,8 @@ class Request:
     text: str
 
     def engine_settings(self) -> tuple:
-        return self.rules, self.root, self.select, self.ignore, self.published
+        """The arguments of :func:`engine_for` after the registry."""
+        return rules_path(self.rules, self.root), self.root, self.select, self.ignore, self.published
 
 
 class FirstCheck:
@@ -78,14 +109,14 @@ class FirstCheck:
 
     @classmethod
     def start(cls, rules_file: str | None = None) -> FirstCheck | None:
-        """The twin, where it can run beside the server: fork works and a core is free."""
-        if not hasattr(os, "fork") or sys.platform == "darwin":
-            return None
+        """The twin, where it can run beside the server: fork works and the cores are not all busy."""
         cores = usable_cpus()
+        if not hasattr(os, "fork") or sys.platform == "darwin" or cores < 2:
+            return None
         try:
-            busy = os.getloadavg()[0] > cores - 1
-        except OSError:  # no load average to read: one core free is the usual case on a writer's machine
-            busy = cores < 2
+            busy = os.getloadavg()[0] >= cores
+        except OSError:  # no load average to read: a writer's machine seldom has every core busy
+            busy = False
         if busy:
             return None
         try:
@@ -112,7 +143,8 @@ class FirstCheck:
         self.pid = pid  # the twin's process
 
     def run(self, request: Request) -> Report | None:
-        """The twin's report on the story, or None when it failed or was used before (then check it here)."""
+        """The twin's report on the story, or None (then check it here): the twin failed or was used before,
+        the rules cannot be used, or the story is not copy or too large to check."""
         connection, self._connection = self._connection, None
         if connection is None:
             return None
@@ -126,6 +158,8 @@ class FirstCheck:
         finally:
             connection.close()
             self._end()
+        from copydesk.report import Report
+
         return report if isinstance(report, Report) else None
 
     def close(self) -> None:
@@ -148,11 +182,15 @@ def _twin(connection: Connection, rules_file: str | None) -> None:
     devnull = os.open(os.devnull, os.O_RDWR)
     os.dup2(devnull, 0)
     os.dup2(2, 1)
+    # It lives for one check, and what it loads is kept to the end: the cycle collector would only slow it.
+    gc.disable()
     status = 0
     try:
+        from copydesk import plugins
+
         registry = plugins.load_registry()
         root = os.getcwd()  # the workspace folder is not known yet; most editors start the server in it
-        guess = (rules_file or find_user_config(root), root, (), (), None)
+        guess = (rules_file or rules_path(None, root), root, (), (), None)
         engine = None
         try:
             engine = engine_for(registry, *guess)
@@ -161,9 +199,11 @@ def _twin(connection: Connection, rules_file: str | None) -> None:
             log.info("the first check's twin could not warm up: %s", error)
         if connection.poll(_TWIN_WAITS):
             request: Request = connection.recv()
-            if engine is None or request.engine_settings() != guess:
-                engine = engine_for(registry, *request.engine_settings())
-            connection.send(engine.check_text(request.text, path=request.path))
+            settings = request.engine_settings()
+            if engine is None or settings != guess:
+                engine = engine_for(registry, *settings)
+            checkable = is_copy(engine, request.path) and not too_large(engine, request.text)
+            connection.send(engine.check_text(request.text, path=request.path) if checkable else None)
     except BaseException as error:  # whatever happens, the twin must not run on as a second server
         log.info("the first check's twin stopped: %s", error)
         status = 1

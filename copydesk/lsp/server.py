@@ -23,21 +23,22 @@ import logging
 import os
 import traceback
 from dataclasses import dataclass, field, replace
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from copydesk import __version__, house_words
-from copydesk.config import ConfigError, find_user_config
-from copydesk.engine import Engine, UsageError
 from copydesk.findings import INCOMPLETE_RULES, Finding
 from copydesk.lsp import actions
 from copydesk.lsp.positions import LineIndex
-from copydesk.lsp.preload import FirstCheck, Request, WarmUp, engine_for
-from copydesk.plugins import Registry, load_registry
+from copydesk.lsp.preload import FirstCheck, Request, WarmUp, engine_for, is_copy, rules_path, too_large
 from copydesk.report import DocumentResult, Report
+
+if TYPE_CHECKING:  # imported when the Engine is first built: with a twin, after the first diagnostics
+    from copydesk.engine import Engine
+    from copydesk.plugins import Registry
 
 SOURCE = "copydesk"
 ADD_HOUSE_WORD = "copydesk.addHouseWord"
@@ -126,7 +127,6 @@ class CopydeskLanguageServer(LanguageServer):
         # The process's twin, loading the checks since the start, runs the first check (see copydesk.lsp.preload).
         self.first_check = first_check
         # Once the twin has checked the first story, this Engine loads the checks' resources in the background.
-        self.warm_up_due = False
         self.warm_up: WarmUp | None = None
         self.registry: Registry | None = None
         # The command line's and the initialization options' settings; the client's configuration goes over them.
@@ -156,15 +156,13 @@ class CopydeskLanguageServer(LanguageServer):
         root_uri = self.workspace.root_uri
         return (root_uri and to_fs_path(root_uri)) or os.getcwd()
 
-    def rules_path(self) -> str | None:
-        rules = self.settings.rules
-        if rules:
-            return os.path.join(self.root, os.path.expanduser(rules))
-        return find_user_config(self.root)
-
     def refresh_engine(self) -> bool:
         """(Re)build the Engine when the settings or the rules file changed; True when it was rebuilt."""
-        rules = self.rules_path()
+        from copydesk.config import ConfigError
+        from copydesk.engine import UsageError
+        from copydesk.plugins import load_registry
+
+        rules = rules_path(self.settings.rules, self.root)
         try:
             status = os.stat(rules) if rules else None
             stamp = status and (status.st_mtime_ns, status.st_size)
@@ -196,37 +194,60 @@ class CopydeskLanguageServer(LanguageServer):
     # -- checking -----------------------------------------------------------------------------------
 
     def is_copy(self, path: str) -> bool:
-        """Whether copydesk reads this file: a known extension, and not one of copydesk's own files."""
+        """Whether copydesk reads this file (any known extension while there is no Engine)."""
         assert self.registry is not None
-        if self.registry.reader_for(path) is None:
-            return False
-        return self.engine is None or os.path.realpath(path) not in self.engine.skip_files
+        if self.engine is None:
+            return self.registry.reader_for(path) is not None
+        return is_copy(self.engine, path)
 
     def check(self, uri: str) -> Checked | None:
         """Check an open document's current text and publish its diagnostics (None: not copy, or closed)."""
-        if self.refresh_engine():
-            self.recheck_all(except_uri=uri)
         document = self.workspace.text_documents.get(uri)
         path = to_fs_path(uri) if uri.startswith("file:") else None
+        if self.first_check is not None and document is not None and path is not None:
+            checked = self.first_checked(uri, path, document.source, document.version)
+            if checked is not None:
+                return checked
+        if self.refresh_engine():
+            self.recheck_all(except_uri=uri)
         if document is None or path is None or not self.is_copy(path):
             return None
-        index = LineIndex(document.source, self.workspace.position_encoding or types.PositionEncodingKind.Utf16)
-        checked = Checked(uri, path, document.version, index, Report())
-        diagnostics = self._diagnose(checked)
-        self.checked[uri] = checked
-        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-            uri=uri, diagnostics=diagnostics, version=document.version))
-        if self.warm_up_due and self.engine is not None:
-            # Only now: a thread started while the twin checked would have taken turns with this one.
-            self.warm_up, self.warm_up_due = WarmUp(self.engine), False
+        checked = Checked(uri, path, document.version, self.line_index(document.source), Report())
+        self.publish(checked, self._diagnose(checked))
         return checked
+
+    def first_checked(self, uri: str, path: str, text: str, version: int | None) -> Checked | None:
+        """The first story checked by the twin, or None (then the server checks it): the server's own
+        registry and Engine are built once its diagnostics are out, and warmed up in the background."""
+        assert self.first_check is not None
+        first_check, self.first_check = self.first_check, None
+        settings = self.settings
+        report = first_check.run(Request(settings.rules, self.root, settings.select, settings.ignore,
+                                         settings.published, path, text))
+        if report is None:
+            return None
+        checked = Checked(uri, path, version, self.line_index(text), report)
+        self.publish(checked, self.diagnostics(checked))
+        if self.refresh_engine():
+            self.recheck_all(except_uri=uri)
+        if self.engine is not None:
+            self.warm_up = WarmUp(self.engine)
+        return checked
+
+    def line_index(self, text: str) -> LineIndex:
+        return LineIndex(text, self.workspace.position_encoding or types.PositionEncodingKind.Utf16)
+
+    def publish(self, checked: Checked, diagnostics: list[types.Diagnostic]) -> None:
+        self.checked[checked.uri] = checked
+        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+            uri=checked.uri, diagnostics=diagnostics, version=checked.version))
 
     def _diagnose(self, checked: Checked) -> list[types.Diagnostic]:
         text = checked.index.text
         if self.engine is None:
             return [_note(self.problem or "copydesk cannot check", types.DiagnosticSeverity.Error)]
-        limit = self.engine.config.max_file_bytes()
-        if len(text.encode("utf-8", "surrogatepass")) > limit:
+        if too_large(self.engine, text):
+            limit = self.engine.config.max_file_bytes()
             return [_note(f"too large to check (the limit is {limit / 1e6:g} MB, set files: max_size_mb)",
                           types.DiagnosticSeverity.Information)]
         try:
@@ -235,6 +256,10 @@ class CopydeskLanguageServer(LanguageServer):
             log.error("checking %s failed:\n%s", checked.path, traceback.format_exc())
             return [_note(f"copydesk failed on this file ({type(error).__name__}: {error})",
                           types.DiagnosticSeverity.Error)]
+        return self.diagnostics(checked)
+
+    def diagnostics(self, checked: Checked) -> list[types.Diagnostic]:
+        """The diagnostics of a check's report (and the findings they stand for, kept in ``checked``)."""
         diagnostics = []
         for problem in checked.report.problems:
             if problem.fatal:
@@ -249,16 +274,8 @@ class CopydeskLanguageServer(LanguageServer):
         return diagnostics
 
     def check_text(self, text: str, path: str) -> Report:
-        """The Engine's report on the text: the first one from the twin, which has the checks loaded."""
-        assert self.engine is not None and self._engine_key is not None
-        first_check, self.first_check = self.first_check, None
-        if first_check is not None:
-            settings, rules, _ = self._engine_key
-            report = first_check.run(Request(rules, self.root, settings.select, settings.ignore, settings.published,
-                                             path, text))
-            if report is not None:
-                self.warm_up_due = True
-                return report
+        """The Engine's report on the text."""
+        assert self.engine is not None
         if self.warm_up is not None:  # loading the same word lists and models twice would only be slower
             self.warm_up.wait()
             self.warm_up = None
@@ -382,7 +399,8 @@ def create_server(rules_file: str | None = None, first_check: FirstCheck | None 
             except Exception as error:  # the rules file is still looked at before every check
                 log.warning("could not register file watchers: %s", error)
         await ls.pull_configuration()
-        ls.refresh_engine()
+        if ls.first_check is None:  # with a twin, the first story is checked before the Engine is built
+            ls.refresh_engine()
         ls.configured.set()
 
     async def check_document(ls: CopydeskLanguageServer,
