@@ -112,7 +112,7 @@ def _similar_pairs(shingles: list[frozenset[str]], threshold: float) -> Iterator
             first, found = copied
             if found is not None:
                 yield later, *found
-            elif threshold <= 1:
+            elif threshold <= 1:  # a copy is as similar as sets can be
                 yield later, first, 1.0
             continue
         found = None

@@ -131,8 +131,8 @@ def _whole_line_span(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 def _line_start(text: str, position: int) -> int:
     """Just after the last line break (CR or LF) before ``position``: looked for in ever wider
-    windows, so that it costs the length of the line, not of the text before it (a story of
-    thousands of repeated lines is checked in linear time)."""
+    windows, so that it costs the length of the line, not of the text before it (thousands of
+    repeated lines in one story are weighed in linear time)."""
     width = 256
     while True:
         low = max(0, position - width)

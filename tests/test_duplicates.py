@@ -352,7 +352,6 @@ def test_near_duplicates_found_by_prefix_filtering_are_those_of_comparing_every_
         assert list(_similar_pairs(sets, threshold)) == expected
 
 
-
 def test_thousands_of_copies_of_one_paragraph_are_not_compared_with_each_other(monkeypatch):
     """Every copy of a paragraph pasted thousands of times once became a candidate of every later
     copy (a story of 8,000 took 3 s): the candidates looked at must grow with the story, not its square."""

@@ -234,7 +234,6 @@ def test_a_replacement_across_a_line_break_is_reported_but_not_offered_as_fixabl
     assert (finding["text"], finding["suggestions"][0], finding["fixable"]) == ("free\nreign", "free rein", False)
 
 
-
 def test_whether_a_repeat_takes_its_line_is_found_by_reading_its_line_not_the_file_before_it():
     """Where the line of a repeated block starts was once looked for back to the file's start for
     every repeat when the file had no CR (or no LF): quadratic in a story of repeated lines."""
