@@ -101,7 +101,21 @@ def _similar_pairs(shingles: list[frozenset[str]], threshold: float) -> Iterator
     rarest_first = {shingle: rank for rank, shingle in enumerate(sorted(frequency, key=frequency.__getitem__))}
     # Earlier sets by the shingles of their prefix.
     holding: dict[str, list[int]] = {}
+    # Each set's first copy and what was found for it. A copy is answered from it: the copy's
+    # first similar set is the first copy's, or the first copy itself. Left out of ``holding``
+    # (any set similar to it is similar to the first copy, which comes earlier), boilerplate
+    # pasted thousands of times does not make every later copy compare with every earlier one.
+    first_copies: dict[frozenset[str], tuple[int, tuple[int, float] | None]] = {}
     for later, b in enumerate(shingles):
+        copied = first_copies.get(b)
+        if copied is not None:
+            first, found = copied
+            if found is not None:
+                yield later, *found
+            elif threshold <= 1:  # a copy is as similar as sets can be
+                yield later, first, 1.0
+            continue
+        found = None
         # A hair under the threshold so that rounding never shortens a prefix.
         prefix = sorted(b, key=rarest_first.__getitem__)[:len(b) - math.ceil(threshold * len(b) - 1e-9) + 1]
         candidates = sorted({earlier for shingle in prefix for earlier in holding.get(shingle, ())})
@@ -111,8 +125,10 @@ def _similar_pairs(shingles: list[frozenset[str]], threshold: float) -> Iterator
                 continue  # sizes alone rule the similarity out
             similarity = len(a & b) / len(a | b)
             if similarity >= threshold:
-                yield later, earlier, similarity
+                found = earlier, similarity
+                yield later, *found
                 break
+        first_copies[b] = later, found
         for shingle in prefix:
             holding.setdefault(shingle, []).append(later)
 

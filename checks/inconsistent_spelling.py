@@ -30,6 +30,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from copydesk.checking import CheckContext, Option, Rule, document_check
 from copydesk.document import Block, Document
@@ -93,20 +94,6 @@ def _spellings(document: Document, min_length: int) -> dict[str, dict[str, int]]
     return spellings
 
 
-def _inside_sentence(document: Document, form: _Form) -> bool:
-    """Whether the story writes the spelling inside a sentence of its copy, where case is a choice."""
-    for block, start, _, _ in _spans(document, form):
-        if block.kind == "headline":
-            continue
-        text = block.text
-        before = start - 1
-        while before >= 0 and text[before].isspace():
-            before -= 1
-        if before >= 0 and text[before] not in _OPENERS:
-            return True
-    return False
-
-
 def _is_compound(word: str) -> bool:
     return not _JOINERS.isdisjoint(word)
 
@@ -119,11 +106,11 @@ class _Judge:
         self.common = lex.most_common(options["skip_most_common"])
         self.variants = word_sets(options["variants"])
 
-    def same_word_spelt_differently(self, document: Document, minority: _Form, majority: _Form) -> bool:
+    def same_word_spelt_differently(self, story: _Story, minority: _Form, majority: _Form) -> bool:
         a, b = minority.key, majority.key
         if a.lower() == b.lower():
             # "al-Nujaba"/"Al-Nujaba", each used inside sentences, where case is a choice.
-            return _inside_sentence(document, minority) and _inside_sentence(document, majority)
+            return story.inside_sentence(minority) and story.inside_sentence(majority)
         a, b = a.lower(), b.lower()
         if b in self.variants.get(a, ()):
             return True
@@ -138,14 +125,14 @@ class _Judge:
         if not known_a:
             return len(a) >= 5 and minority.usual.islower()
         # Two English words: a capitalised one used inside sentences is a name ("Rome", not "some").
-        named = not minority.usual.islower() and _inside_sentence(document, minority)
+        named = not minority.usual.islower() and story.inside_sentence(minority)
         if named or not known_b or not majority.usual.islower() or a in self.common or b in self.common:
             return False
-        return self._fits_better(document, a, b)
+        return self._fits_better(story, a, b)
 
-    def _fits_better(self, document: Document, word: str, replacement: str) -> bool:
+    def _fits_better(self, story: _Story, word: str, replacement: str) -> bool:
         """Whether, somewhere the story writes ``word``, ``replacement`` fits its neighbours far better."""
-        for block, index in _uses(document, word):
+        for block, index in story.uses(word):
             left, right = neighbours(block, index, self.lex)
             if left is None and right is None:
                 continue
@@ -155,25 +142,64 @@ class _Judge:
         return False
 
 
-def _uses(document: Document, key: str) -> Iterator[tuple[Block, int]]:
-    """Where a spelling (a word of :attr:`Block.parts`) is used: (block, index into parts)."""
-    for block in document.blocks:
-        if block.kind == "residue":
-            continue
-        for position, word in enumerate(block.lowered_words):
-            if word == key:
-                yield block, 2 * position + 1
+class _Story:
+    """Where the story writes and uses the spellings the check may weigh or report, each found
+    in one pass over the story when first asked: a story can have hundreds of them."""
+
+    def __init__(self, document: Document, keys: set[str]) -> None:
+        self.document = document
+        self.keys = keys
+        self._inside_sentence: dict[str, bool] = {}
+
+    def spans(self, form: _Form) -> list[tuple[Block, int, int, str]]:
+        """Every use of a spelling, repeated blocks included: (block, start, end, as written)."""
+        return self._spans.get(form.key, [])
+
+    def uses(self, key: str) -> list[tuple[Block, int]]:
+        """Where a lower-case spelling is a word of :attr:`Block.parts`: (block, index into parts)."""
+        return self._uses.get(key, [])
+
+    def inside_sentence(self, form: _Form) -> bool:
+        """Whether the story writes the spelling inside a sentence of its copy, where case is a choice."""
+        inside = self._inside_sentence.get(form.key)
+        if inside is None:
+            inside = self._inside_sentence[form.key] = any(
+                block.kind != "headline" and _follows_a_word(block.text, start)
+                for block, start, _, _ in self.spans(form))
+        return inside
+
+    @cached_property
+    def _spans(self) -> dict[str, list[tuple[Block, int, int, str]]]:
+        spans: dict[str, list[tuple[Block, int, int, str]]] = defaultdict(list)
+        for block in self._copy:
+            for match in _COMPOUND_WORD.finditer(block.text):
+                written = match.group()
+                key = written if _is_compound(written) else written.lower()
+                if key in self.keys:
+                    spans[key].append((block, match.start(), match.end(), written))
+        return spans
+
+    @cached_property
+    def _uses(self) -> dict[str, list[tuple[Block, int]]]:
+        keys = {key.lower() for key in self.keys}
+        uses: dict[str, list[tuple[Block, int]]] = defaultdict(list)
+        for block in self._copy:
+            for position, word in enumerate(block.lowered_words):
+                if word in keys:
+                    uses[word].append((block, 2 * position + 1))
+        return uses
+
+    @property
+    def _copy(self) -> Iterator[Block]:
+        return (block for block in self.document.blocks if block.kind != "residue")
 
 
-def _spans(document: Document, form: _Form) -> Iterator[tuple[Block, int, int, str]]:
-    """Every use of a spelling, repeated blocks included: (block, start, end, as written)."""
-    for block in document.blocks:
-        if block.kind == "residue":
-            continue
-        for match in _COMPOUND_WORD.finditer(block.text):
-            written = match.group()
-            if (written if _is_compound(written) else written.lower()) == form.key:
-                yield block, match.start(), match.end(), written
+def _follows_a_word(text: str, start: int) -> bool:
+    """Whether what precedes ``start``, white space aside, is neither the text's start nor a sentence opener."""
+    before = start - 1
+    while before >= 0 and text[before].isspace():
+        before -= 1
+    return before >= 0 and text[before] not in _OPENERS
 
 
 def _british_american(a: str, b: str) -> bool:
@@ -210,6 +236,12 @@ def inconsistent_spelling(document: Document, ctx: CheckContext) -> Iterator[Fin
         for variant in deletions & shared:
             by_deletion[variant].append(spelling)
     paired = set(itertools.chain.from_iterable(by_deletion.values()))
+    # The spellings a listed set names, by their lower case.
+    listed_spellings: dict[str, list[str]] = defaultdict(list)
+    for spelling in spellings:
+        if spelling.lower() in judge.variants:
+            listed_spellings[spelling.lower()].append(spelling)
+    story = _Story(document, paired.union(*listed_spellings.values()))
     forms: dict[str, _Form] = {}
 
     def form(spelling: str) -> _Form:
@@ -225,21 +257,21 @@ def inconsistent_spelling(document: Document, ctx: CheckContext) -> Iterator[Fin
             continue
         related = {other for variant in keys[spelling] & shared for other in by_deletion[variant]}
         if listed:
-            related.update(other for other in spellings if other.lower() in listed)
+            related.update(other for word in listed for other in listed_spellings.get(word, ()))
         related.discard(spelling)
         minority = form(spelling)
         for other in sorted(related):
             majority = form(other)
-            if majority.count > minority.count and judge.same_word_spelt_differently(document, minority, majority):
-                yield from _report(ctx, document, minority, majority)
+            if majority.count > minority.count and judge.same_word_spelt_differently(story, minority, majority):
+                yield from _report(ctx, story, minority, majority)
                 break
 
 
-def _report(ctx: CheckContext, document: Document, minority: _Form, majority: _Form) -> Iterator[Finding]:
+def _report(ctx: CheckContext, story: _Story, minority: _Form, majority: _Form) -> Iterator[Finding]:
     others = [ctx.location(block.source_span(start, end))
-              for block, start, end, _ in itertools.islice(_spans(document, majority), 3)]
+              for block, start, end, _ in story.spans(majority)[:3]]
     preferred = majority.usual
-    for block, start, end, written in _spans(document, minority):
+    for block, start, end, written in story.spans(minority):
         suggestion = preferred if _is_compound(preferred) or not preferred.islower() else match_case(
             written, preferred)
         yield ctx.finding(

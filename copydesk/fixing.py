@@ -116,7 +116,7 @@ def deletes_cleanly(text: str, span: tuple[int, int]) -> bool:
 def _whole_line_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     """``[start, end)`` grown over the white space and emphasis markers around it to the edges of
     its lines (line breaks aside), or None when other text shares its lines."""
-    line_start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
+    line_start = _line_start(text, start)
     before = _MARKUP_AROUND.match(text, line_start, start)
     if before.end() != start:
         return None
@@ -127,6 +127,19 @@ def _whole_line_span(text: str, start: int, end: int) -> tuple[int, int] | None:
             text.count("*", end, after.end()) + text.count("_", end, after.end()):
         return None  # an emphasis marker opened before the block and closed inside it, or the reverse
     return line_start, after.end()
+
+
+def _line_start(text: str, position: int) -> int:
+    """Just after the last line break (CR or LF) before ``position``: looked for in ever wider
+    windows, so that it costs the length of the line, not of the text before it (thousands of
+    repeated lines in one story are weighed in linear time)."""
+    width = 256
+    while True:
+        low = max(0, position - width)
+        found = max(text.rfind("\n", low, position), text.rfind("\r", low, position))
+        if found >= 0 or low == 0:
+            return found + 1
+        width *= 4
 
 
 def _apply(text: str, findings: list[Finding]) -> tuple[str, list[Finding]]:

@@ -345,7 +345,35 @@ def test_near_duplicates_found_by_prefix_filtering_are_those_of_comparing_every_
         # Near copies of earlier sets: a shingle or two changed, added or dropped.
         sets = base + [frozenset(rng.sample(sorted(s), max(1, len(s) - rng.randint(0, 2)))) |
                        {rng.choice(vocabulary)} for s in base for _ in range(3)]
+        sets += rng.sample(sets, 20)  # copies word for word
         rng.shuffle(sets)
         expected = list(every_pair(sets, threshold))
         assert expected  # the sample has near-duplicates to find
         assert list(_similar_pairs(sets, threshold)) == expected
+
+
+def test_thousands_of_copies_of_one_paragraph_are_not_compared_with_each_other(monkeypatch):
+    """Every copy of a paragraph pasted thousands of times once became a candidate of every later
+    copy (a story of 8,000 took 3 s): the candidates looked at must grow with the story, not its square."""
+    from random import Random
+
+    from copydesk.checks import duplicates
+
+    looked_at = 0
+
+    def counted_sorted(items, **order):
+        nonlocal looked_at
+        items = list(items)
+        looked_at += len(items)
+        return sorted(items, **order)
+
+    monkeypatch.setattr(duplicates, "sorted", counted_sorted, raising=False)
+    rng = Random(11)
+    boilerplate = frozenset(f"sign up {n}" for n in range(12))
+    sets, copies = [], 2_000
+    for number in range(copies):
+        sets.append(boilerplate)
+        sets.append(frozenset(f"story {number} {rng.random()}" for _ in range(12)))
+    expected = [(later, 0, 1.0) for later in range(2, len(sets), 2)]
+    assert list(duplicates._similar_pairs(sets, 0.9)) == expected
+    assert looked_at < 40 * copies

@@ -232,3 +232,36 @@ def test_a_replacement_across_a_line_break_is_reported_but_not_offered_as_fixabl
     result = cli("check", story, "--select", "house-spelling", "--format", "json", "--fail-on", "never")
     (finding,) = [f for d in __import__("json").loads(result.out)["documents"] for f in d["findings"]]
     assert (finding["text"], finding["suggestions"][0], finding["fixable"]) == ("free\nreign", "free rein", False)
+
+
+def test_whether_a_repeat_takes_its_line_is_found_by_reading_its_line_not_the_file_before_it():
+    """Where the line of a repeated block starts was once looked for back to the file's start for
+    every repeat when the file had no CR (or no LF): quadratic in a story of repeated lines."""
+    from random import Random
+
+    from copydesk.fixing import deletes_cleanly
+
+    class CountedText(str):
+        scanned = 0
+
+        def rfind(self, sub, start=0, end=None):
+            CountedText.scanned += (len(self) if end is None else end) - start
+            return super().rfind(sub, start, end)
+
+    # Each line: whether deleting it whole, from its third character, or nothing at its start
+    # takes its line with it.
+    takes_its_line = {"A caption (AFP)": (True, False, False), "  *Photo: Reuters*": (True, True, False),
+                      "": (True, None, True)}
+    rng = Random(3)
+    lines = [rng.choice(list(takes_its_line)) for _ in range(5_000)]
+    for line_break in ("\n", "\r", "\r\n"):
+        text = CountedText(line_break.join(lines))
+        CountedText.scanned = 0
+        start = 0
+        for line in lines:
+            whole, from_third, at_start = takes_its_line[line]
+            assert deletes_cleanly(text, (start, start + len(line))) is whole
+            assert from_third is None or deletes_cleanly(text, (start + 2, start + len(line))) is from_third
+            assert deletes_cleanly(text, (start, start)) is at_start
+            start += len(line) + len(line_break)
+        assert CountedText.scanned < 3 * 1_000 * len(lines), repr(line_break)
