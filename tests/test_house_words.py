@@ -11,7 +11,7 @@ import pytest
 from conftest import json_findings
 from copydesk.house_words import FILE_NAME, HouseWords, path_for
 
-STORY = ("Heath Care Bill Passes\n\n"
+STORY = ("Senate Passes Heath Care Bill\n\n"
          "The health care bill passed on Monday. Supporters of health care reform cheered.\n")
 
 
