@@ -13,7 +13,10 @@ polnear-train (tools/learn_real_word.py rebuilds ``real_word_decision.json``;
 the weights are read lazily, once).
 
 None of the features names a set or a word, so what is learned applies to
-sets and pairs it never saw (the held-out half, a newsroom's own sets). Clean
+sets and pairs it never saw (the held-out half, a newsroom's own sets). The
+model for set partners gives weight only to the ratios and whether each
+side's pair is held (tools/learn_real_word.py's ``USED``): the rest let it
+learn which tuning pairs are easy, which did not carry to other pairs. Clean
 copy holds far more right words than slips, so the check asks for
 ``set_log_odds`` and ``edit_log_odds`` (rules.yaml), chosen on the tuning
 copy for its findings per 1,000 words.
