@@ -64,7 +64,9 @@ EDIT_SLIPS = 150
 SWEEP = [-3, -2, -1, 0, 1, 2, 3]
 TUNING_SWEEP = [(-1, 2), (-1, 1), (-1.5, 3), (-1.5, 2), (-1.5, 1), (-2, 2), (-3, 1), (-4, 0)]
 VERDICTS = REPO / "benchmarks" / "verdicts" / "real-word-error.jsonl"
-# The tuning sweep's findings on BBC + polnear-train at every setting tried, with their verdicts.
+# The tuning sweep's findings on BBC + polnear-train at every setting tried, with their verdicts
+# ("settings": the shipped decision's settings that report it; "settings_main": those of the
+# decision before it, on all 25 features).
 TUNING_VERDICTS = VERDICTS.with_name("real-word-error-tuning.jsonl")
 BUDGETS = [0.02, 0.05, 0.1, 0.2]
 CONTEXT = 60
