@@ -13,8 +13,9 @@ only. This script measures:
    copy), MEANTIME and polnear-dev (never used for tuning) — per 1,000 words,
    for real-word-error and inconsistent-spelling at the shipped settings.
    Every finding is written, with its context, to judge-RULE.jsonl in the
-   judge folder, keeping any "verdict" a reader has already given (keyed by
-   corpus, story, offset and text); the counts of verdicts are printed.
+   judge folder, keeping any "verdict" a reader has already given there or in
+   benchmarks/verdicts/RULE.jsonl or RULE-tuning.jsonl (keyed by corpus,
+   story, offset and text); the counts of verdicts are printed.
 3. Recall on slips from the held-out half only, injected one at a time into
    sentences of polnear-dev and MEANTIME stories (mid-sentence, lower case):
    partners from held-out homophone sets, held-out listed sets, and one-edit
@@ -31,6 +32,12 @@ only. This script measures:
    nothing memoised), and a cold one-story `copydesk check` and `copydesk
    --version` (wall time, peak RSS; ``--baseline DIR`` alternates them with
    another copydesk package's runs).
+
+``--tuning-sweep [--grid 'SET,EDIT;...'] [--judge-folder DIR]`` runs only the
+settings grid on the tuning half (tuning-half slips injected into BBC +
+polnear-train; findings on BBC + polnear-train, judged false alarms per 1,000
+words where a reader's verdicts are known), which the shipped settings are
+chosen from.
 """
 
 from __future__ import annotations
@@ -56,8 +63,14 @@ PER_PAIR = 3
 EDIT_SLIPS = 150
 SWEEP = [-3, -2, -1, 0, 1, 2, 3]
 TUNING_SWEEP = [(-1, 2), (-1, 1), (-1.5, 3), (-1.5, 2), (-1.5, 1), (-2, 2), (-3, 1), (-4, 0)]
+VERDICTS = REPO / "benchmarks" / "verdicts" / "real-word-error.jsonl"
+# The tuning sweep's findings on BBC + polnear-train at every setting tried, with their verdicts
+# ("settings": the shipped decision's settings that report it; "settings_main": those of the
+# decision before it, on all 25 features).
+TUNING_VERDICTS = VERDICTS.with_name("real-word-error-tuning.jsonl")
 BUDGETS = [0.02, 0.05, 0.1, 0.2]
 CONTEXT = 60
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"”’]?\s+|\n\s*\n")
 
 
 def half(key: str) -> str:
@@ -110,45 +123,62 @@ def set_table() -> None:
           + ", ".join(e["key"].replace(" ", "/") for e in entries if not e["ratio"]))
 
 
+def findings(active, corpus: str, documents, options=None) -> list[dict]:
+    """One record per finding on ``documents``, with its context, for a reader to judge."""
+    records = []
+    for document in documents:
+        text = document.source.text
+        for finding in _run(active, document, options):
+            offset = finding.location.offset
+            records.append({
+                "rule": active.check.name, "corpus": corpus, "story": document.id.split("/shared/")[-1],
+                "line": finding.location.line, "text": finding.text if hasattr(finding, "text") else
+                text[offset:offset + finding.location.length],
+                "suggestion": (finding.suggestions or [""])[0], "message": finding.message,
+                "context": text[max(0, offset - CONTEXT):offset + finding.location.length + CONTEXT],
+                "sentences": _sentences(text, offset, finding.location.length),
+                "offset": offset, "verdict": ""})
+    return records
+
+
+def _sentences(text: str, offset: int, length: int) -> str:
+    """The sentence holding text[offset:offset + length] and its neighbours on either side."""
+    ends = [m.end() for m in SENTENCE_BREAK.finditer(text)]
+    starts = [0, *ends]
+    index = max(i for i, start in enumerate(starts) if start <= offset)
+    return text[starts[max(0, index - 1)]:(starts + [len(text)] * 2)[index + 2]].strip()
+
+
 def false_alarms(corpora, checks, folder: Path | None) -> None:
     print("\n## False alarms on clean copy at the shipped settings")
     for rule, active in checks.items():
         records = []
         for corpus, documents in corpora.items():
+            found = findings(active, corpus, documents)
+            records += found
             words = _words(documents)
-            found = 0
-            for document in documents:
-                text = document.source.text
-                for finding in _run(active, document):
-                    found += 1
-                    offset = finding.location.offset
-                    records.append({
-                        "rule": rule, "corpus": corpus, "story": document.id.split("/shared/")[-1],
-                        "line": finding.location.line, "text": finding.text if hasattr(finding, "text") else
-                        text[offset:offset + finding.location.length],
-                        "suggestion": (finding.suggestions or [""])[0], "message": finding.message,
-                        "context": text[max(0, offset - CONTEXT):offset + finding.location.length + CONTEXT],
-                        "offset": offset, "verdict": ""})
-            print(f"{rule} on {corpus}: {found} findings in {words:,} words = {found / words * 1000:.3f} per 1,000")
+            print(f"{rule} on {corpus}: {len(found)} findings in {words:,} words = {len(found) / words * 1000:.3f} per 1,000")
         if folder is not None:
             folder.mkdir(parents=True, exist_ok=True)
-            _write_judge_file(folder / f"judge-{rule.removesuffix('-error')}.jsonl", records)
+            _write_judge_file(folder / f"judge-{rule.removesuffix('-error')}.jsonl", records,
+                              [VERDICTS.with_name(f"{rule}.jsonl"), VERDICTS.with_name(f"{rule}-tuning.jsonl")])
 
 
-def _write_judge_file(path: Path, records: list[dict]) -> None:
-    """Every finding, keeping the verdicts already given; prints the verdicts' tally and, for the
-    judged findings, false alarms per 1,000 words."""
-    def key(record):
-        return record["corpus"], record["story"], record["offset"], record["text"]
+def _key(record: dict) -> tuple:
+    return record["corpus"], record["story"], record["offset"], record["text"]
 
+
+def _write_judge_file(path: Path, records: list[dict], carried: list[Path] = ()) -> None:
+    """Every finding, keeping the verdicts already given in ``path`` (or, failing that, in the
+    ``carried`` files); prints the verdicts' tally."""
     old = {}
-    if path.exists():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                record = json.loads(line)
-                old[key(record)] = record
+    for source in [*carried, path]:
+        if source.exists():
+            for line in source.read_text(encoding="utf-8").splitlines():
+                if line.strip() and (record := json.loads(line)).get("verdict"):
+                    old[_key(record)] = record
     for record in records:
-        judged = old.get(key(record), {})
+        judged = old.get(_key(record), {})
         # The reader's verdict and whatever else the reader wrote ("reason").
         record.update({name: value for name, value in judged.items() if name not in record or name == "verdict"})
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
@@ -253,30 +283,53 @@ def trade_off(registry, config, corpora, active, chosen) -> None:
         print(f"  recall at ≤ {budget} findings per 1,000 words: {best:.2f}")
 
 
-def tuning_sweep(registry, config, corpora, active) -> None:
+def tuning_sweep(registry, config, corpora, active, grid, folder: Path | None, with_recall: bool) -> None:
     """The settings grid on the tuning half only: tuning-half slips injected into BBC and
     polnear-train stories, findings counted on BBC + polnear-train. The shipped settings
-    are chosen from this table, never from the held-out figures."""
+    are chosen from this table, never from the held-out figures. With ``folder``, every
+    finding at any of the settings is written to judge-real-word-tuning.jsonl there (the
+    settings that report it named in "settings"), keeping the verdicts already given
+    there and in benchmarks/verdicts/real-word-error*.jsonl, and each setting's judged false
+    alarms per 1,000 words are printed."""
     from copydesk.checks.real_word import scorer
 
     engine_documents = corpora["BBC"] + corpora["polnear-train"]
     random.seed(21)
     sample = random.sample(engine_documents, 600)
     base = dict(_run_options(active, sample[0]))
-    chosen = slips(sample, scorer(base), "tuning")
+    chosen = slips(sample, scorer(base), "tuning") if with_recall else []
     words = _words(engine_documents)
     print("\n## Tuning sweep (tuning half; slips in BBC + polnear-train, findings on BBC + polnear-train)")
-    for set_log_odds, edit_log_odds in TUNING_SWEEP:
+    reported: dict[tuple, dict] = {}
+    for set_log_odds, edit_log_odds in grid:
+        setting = f"{set_log_odds:g},{edit_log_odds:g}"
         options = {**base, "set_log_odds": float(set_log_odds), "edit_log_odds": float(edit_log_odds)}
-        found = sum(len(_run(active, d, options)) for d in engine_documents)
-        hits = recall(registry, config, active, chosen, options)
-        by_source = defaultdict(list)
-        for number, (_, _, _, _, source) in enumerate(chosen):
-            by_source[source].append(hits[number])
-        print(f"  set_log_odds {set_log_odds:>5}, edit_log_odds {edit_log_odds:>5}: {found / words * 1000:.3f} findings per 1,000 words, recall "
-              f"{sum(hits.values()) / len(hits):.2f} ("
-              + ", ".join(f"{k} {sum(v) / len(v):.2f}" for k, v in sorted(by_source.items())) + ")",
-              flush=True)
+        found = [r for corpus in ("BBC", "polnear-train") for r in findings(active, corpus, corpora[corpus], options)]
+        for record in found:
+            reported.setdefault(_key(record), {**record, "settings": []})["settings"].append(setting)
+        line = f"  set_log_odds {set_log_odds:>5}, edit_log_odds {edit_log_odds:>5}: {len(found) / words * 1000:.3f} findings per 1,000 words"
+        if with_recall:
+            hits = recall(registry, config, active, chosen, options)
+            by_source = defaultdict(list)
+            for number, (_, _, _, _, source) in enumerate(chosen):
+                by_source[source].append(hits[number])
+            line += (f", recall {sum(hits.values()) / len(hits):.2f} ("
+                     + ", ".join(f"{k} {sum(v) / len(v):.2f}" for k, v in sorted(by_source.items())) + ")")
+        print(line, flush=True)
+    if folder is None:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    records = list(reported.values())
+    _write_judge_file(folder / "judge-real-word-tuning.jsonl", records, [VERDICTS, TUNING_VERDICTS])
+    print(f"\n## Judged findings on the tuning copy (BBC + polnear-train, {words:,} words)")
+    for set_log_odds, edit_log_odds in grid:
+        setting = f"{set_log_odds:g},{edit_log_odds:g}"
+        tally = Counter(r["verdict"] or "unjudged" for r in records if setting in r["settings"])
+        print(f"  set_log_odds {set_log_odds:>5}, edit_log_odds {edit_log_odds:>5}: "
+              + ", ".join(f"{v} {n}" for v, n in sorted(tally.items()))
+              + f"; false alarms per 1,000 words {tally['false alarm'] / words * 1000:.3f}"
+              + (f" to {(tally['false alarm'] + tally['unjudged']) / words * 1000:.3f} (unjudged counted as false alarms)"
+                 if tally["unjudged"] else ""))
 
 
 def _run_options(active, document):
@@ -335,6 +388,7 @@ def main() -> None:
     parser.add_argument("--judge-folder", type=Path, help="where judge-RULE.jsonl files are written")
     parser.add_argument("--tuning-sweep", action="store_true",
                         help="only the settings grid on the tuning half (BBC + polnear-train)")
+    parser.add_argument("--grid", help="the tuning sweep's settings: 'set,edit;set,edit;...' (log odds)")
     parser.add_argument("--baseline", type=Path,
                         help="a folder with another copydesk package: its cold runs alternate with this one's")
     parser.add_argument("--skip", default="", help="comma-separated parts to skip: table,alarms,recall,curve,speed")
@@ -349,7 +403,9 @@ def main() -> None:
 
         corpora["polnear-train"] = [d for d in Engine(registry, config, []).documents(
             [str(SHARED / "corpus" / "polnear-train" / "text")]) if not hasattr(d, "fatal")]
-        tuning_sweep(registry, config, corpora, active)
+        grid = ([tuple(map(float, point.split(","))) for point in args.grid.split(";")]
+                if args.grid else TUNING_SWEEP)
+        tuning_sweep(registry, config, corpora, active, grid, args.judge_folder, "recall" not in skip)
         return
     if "table" not in skip:
         set_table()
