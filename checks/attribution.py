@@ -91,12 +91,17 @@ _INTRODUCING = frozenset("such including like named".split())
 # Before a source, a hypothetical ("when a leader says …"); around a cue, a report that did not happen
 # or might ("have not said", "could call on", "declined to say").
 _HYPOTHETICAL = frozenset("whenever if unless".split())  # and "when" before a verb not in the past
-_NOT_TOLD = frozenset("not never no could would might may should can cannot will declined refused".split())
+_NOT_TOLD = frozenset(
+    "not never no could would might may should can cannot will declined refused reluctant unwilling".split())
 _RELATIVE_WORD = re.compile(r"\b(?:who|whose|which)\b", re.IGNORECASE)
 # A head after "by" or after a noun and "of" is not the source: "a super PAC started by a former aide",
 # "a survey of Republican operatives" — but "one of the officials" is.
 _COMPLEMENT = re.compile(r"\bby\s|\b(?!(?:one|some|two|three|several|many|most|none|any|each|all|both|few)\s)"
                          r"[\w'’]+\s+of\s", re.IGNORECASE)
+# The same, just before the source span: "a survey on Tuesday of leading Republican operatives found".
+_COMPLEMENT_BEFORE = re.compile(r"(?:\bby|\b(?!(?:one|some|two|three|several|many|most|none|any|each|all|both|few)"
+                                r"\s)[\w'’]+\s+of)(?:\s+[\w'’]+)?\s+$", re.IGNORECASE)
+_LAST_CONJUNCT = re.compile(r",|\b(?:and|or)\b")
 _NAME_PARTICLES = frozenset("of the de del da di van von al bin la le and".split())
 _APPOSED_NAME = re.compile(r",\s+(?:[A-Z][\w'’.-]*\s+){1,3}[A-Z][\w'’.-]*(?:,|$)")
 # How near a reporting word the head of an unnamed source must be for the model to be asked about
@@ -644,6 +649,10 @@ class Detector:
         said = f" {' '.join(cue_words + [word.lower() for word in _WORD.findall(text, cue[1], sentence.end)[:1]])} "
         if any(f" {form} " in said for form in self.non_source_verbs):
             return False
+        if cue_words and said.split()[-1] == "to" and self.acts.get(cue_words[-1], ("", ""))[1] == "belief":
+            return False  # an intention, not a belief: "the message party officials expect to hear"
+        if _COMPLEMENT_BEFORE.search(text, max(sentence.start, start - 30), start):
+            return False
         source_text = text[start:end]
         at = re.search(rf"\b{re.escape(head)}\b", source_text, re.IGNORECASE)
         if at is None or (at.start() and at.group()[0].isupper()):
@@ -651,6 +660,10 @@ class Detector:
         described = source_text[:at.start()]
         if described.count("(") > described.count(")") or _RELATIVE_WORD.search(described) or \
                 _COMPLEMENT.search(described):
+            return False
+        # A document the person made is the source: "according to a fact sheet lawmakers released" (but
+        # "media reports and party sources" are two).
+        if not self.evidence_nouns.isdisjoint(word.lower() for word in _WORD.findall(_LAST_CONJUNCT.split(described)[-1])):
             return False
         singular = head in self.singular_heads
         return not (singular and any(word.lower() in _POSSESSIVES or word.endswith(("'s", "’s"))
