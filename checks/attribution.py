@@ -265,13 +265,26 @@ class Story:
         return any(self.sentences[k].attributions for k in range(first, end)) or \
             any(span.role != "Content" for k in range(first, end) for span in self.spans(k))
 
-    def unattributed_claims(self) -> Iterator[SentenceFacts]:
-        """Sentences that make a claim with no attribution in or around them (questions and quotes aside)."""
+    def unattributed_claims(self, kinds: frozenset[str]) -> Iterator[tuple[SentenceFacts, tuple[tuple[int, int], str]]]:
+        """Sentences that make a claim of one of ``kinds`` with no attribution in or around them (questions and
+        quotes aside), of a kind news normally gives a source for (see :mod:`claim_model`), each with its first
+        such claim."""
         for index, facts in enumerate(self.sentences):  # _carry found the claims of every unattributed sentence
-            if facts.claims and not (facts.attributed or facts.question or facts.quoted) and \
+            reported = [claim for claim in facts.claims or () if claim[1] in kinds]
+            if reported and not (facts.attributed or facts.question or facts.quoted) and \
                     not self._attributed_around(facts.paragraph, index) and \
-                    not self._from_sourced_data(index) and not self._sourced_by_model(index):
-                yield facts
+                    not self._from_sourced_data(index) and not self._sourced_by_model(index) and \
+                    self._normally_sourced(index):
+                yield facts, min(reported)
+
+    def _normally_sourced(self, index: int) -> bool:
+        """Whether the claim's sentence reads as news normally sources it, by the claim model: not a
+        background figure the paper states on its own authority."""
+        from copydesk.checks.claim_model import model
+
+        facts, claims = self.sentences[index], model()
+        return claims.normally_sourced(claims.features(facts.sentence.text, [kind for _, kind in facts.claims],
+                                                       facts.paragraph_start, index == 0))
 
     def _attributed_around(self, paragraph: int, index: int) -> bool:
         """Whether the sentence after the claim in its paragraph, or for a claim opening its paragraph the
@@ -427,6 +440,7 @@ class Detector:
         self.accusation_framing = frozenset(options["accusation_framing"])
         self.public_data_words = frozenset(options["public_data_words"])
         self.statistic_framing = frozenset(options["statistic_framing"])
+        self.reported_claims = frozenset(options["reported_claims"])
         self.blocks = frozenset(options["blocks"])
         self.min_quote_words = options["min_quote_words"]
 
@@ -1048,6 +1062,9 @@ _CLAIM_KINDS = {
         Option("public_data_words", list[str], 'Words of market data, which needs no source: "shares", "dollar".'),
         Option("statistic_framing", list[str],
                'Words of change or comparison that make a proportion a claim: "rose", "compared".'),
+        Option("reported_claims", list[str],
+               "The kinds of claim unattributed-claim reports: proportions, counts, superlatives, trends, "
+               "accusations, forecasts."),
         Option("continuation_subjects", list[str],
                "How a sentence continuing an attributed one begins (regular expressions).", validate=_problem_in_joined),
         Option("exceptions", list[str],
@@ -1058,15 +1075,14 @@ _CLAIM_KINDS = {
 def attribution(document: Document, ctx: CheckContext) -> Iterator[Finding]:
     detector = detector_for(ctx.options)
     story = detector.read(document)
-    yield from _unattributed_claims(story, ctx)
+    yield from _unattributed_claims(story, detector.reported_claims, ctx)
     yield from _unattributed_quotes(story, detector.min_quote_words, ctx)
     yield from _sourcing(story, detector.unnamed_sources(story), ctx)
     ctx.summary.update(story.summary())
 
 
-def _unattributed_claims(story: Story, ctx: CheckContext) -> Iterator[Finding]:
-    for facts in story.unattributed_claims():
-        (start, end), kind = min(facts.claims)
+def _unattributed_claims(story: Story, kinds: frozenset[str], ctx: CheckContext) -> Iterator[Finding]:
+    for facts, ((start, end), kind) in story.unattributed_claims(kinds):
         sentence = facts.sentence
         yield ctx.finding(
             "unattributed-claim",
