@@ -267,24 +267,13 @@ class Story:
 
     def unattributed_claims(self, kinds: frozenset[str]) -> Iterator[tuple[SentenceFacts, tuple[tuple[int, int], str]]]:
         """Sentences that make a claim of one of ``kinds`` with no attribution in or around them (questions and
-        quotes aside), of a kind news normally gives a source for (see :mod:`claim_model`), each with its first
-        such claim."""
+        quotes aside), each with its first such claim."""
         for index, facts in enumerate(self.sentences):  # _carry found the claims of every unattributed sentence
             reported = [claim for claim in facts.claims or () if claim[1] in kinds]
             if reported and not (facts.attributed or facts.question or facts.quoted) and \
                     not self._attributed_around(facts.paragraph, index) and \
-                    not self._from_sourced_data(index) and not self._sourced_by_model(index) and \
-                    self._normally_sourced(index):
+                    not self._from_sourced_data(index) and not self._sourced_by_model(index):
                 yield facts, min(reported)
-
-    def _normally_sourced(self, index: int) -> bool:
-        """Whether the claim's sentence reads as news normally sources it, by the claim model: not a
-        background figure the paper states on its own authority."""
-        from copydesk.checks.claim_model import model
-
-        facts, claims = self.sentences[index], model()
-        return claims.normally_sourced(claims.features(facts.sentence.text, [kind for _, kind in facts.claims],
-                                                       facts.paragraph_start, index == 0))
 
     def _attributed_around(self, paragraph: int, index: int) -> bool:
         """Whether the sentence after the claim in its paragraph, or for a claim opening its paragraph the
