@@ -478,10 +478,10 @@ def test_a_source_right_after_a_claim_or_ending_the_paragraph_before_it_covers_i
     "Obama's former campaign strategist said the plan would fail.",
     "Business Insider also commented on the deal.",
     "Would officials say that the plan failed?",
-    "Growers are counting on a census of leading vineyard managers found in the county.",
-    "Grants will double, according to a briefing paper councillors published on Friday.",
-    "It is the verdict that union leaders expect to hear from the judge.",
-    "The mayor's advisers have been reluctant to reveal their plan.",
+    "About 300,000 part-time workers in Ohio would see their wages increase in the first year of the deal, "
+    "according to a fact sheet lawmakers released Monday.",
+    "The speech will echo the message that party officials expect to hear from the governor.",
+    "Her advisers have been reluctant to reveal too much of their plan.",
 ])
 def test_what_is_no_anonymous_source(cli, tmp_path, sentence):
     found = findings(cli, story(tmp_path, "The mayor opened the bridge.", sentence), select="anonymous-source")
