@@ -666,7 +666,8 @@ class Detector:
             return False
         # A document the person made is the source: "according to a fact sheet lawmakers released" (but
         # "media reports and party sources" are two).
-        if not self.evidence_nouns.isdisjoint(word.lower() for word in _WORD.findall(_LAST_CONJUNCT.split(described)[-1])):
+        last_conjunct = _LAST_CONJUNCT.split(described)[-1]
+        if not self.evidence_nouns.isdisjoint(word.lower() for word in _WORD.findall(last_conjunct)):
             return False
         singular = head in self.singular_heads
         return not (singular and any(word.lower() in _POSSESSIVES or word.endswith(("'s", "’s"))
@@ -1001,6 +1002,12 @@ _CLAIM_KINDS = {
 }
 
 
+def _unknown_claim_kinds(kinds: list[str]) -> str | None:
+    unknown = sorted(set(kinds) - set(_CLAIM_KINDS))
+    return f"no kind of claim is called {', '.join(unknown)}; the kinds are {', '.join(_CLAIM_KINDS)}" \
+        if unknown else None
+
+
 @document_check(
     name="attribution",
     description="Claims and quotations with no source, anonymous and vague sourcing.",
@@ -1053,7 +1060,7 @@ _CLAIM_KINDS = {
                'Words of change or comparison that make a proportion a claim: "rose", "compared".'),
         Option("reported_claims", list[str],
                "The kinds of claim unattributed-claim reports: proportions, counts, superlatives, trends, "
-               "accusations, forecasts."),
+               "accusations, forecasts.", validate=_unknown_claim_kinds),
         Option("continuation_subjects", list[str],
                "How a sentence continuing an attributed one begins (regular expressions).", validate=_problem_in_joined),
         Option("exceptions", list[str],

@@ -389,6 +389,7 @@ def test_a_catastrophic_pattern_in_the_attribution_options_finishes_at_once(cli,
     ("claim_number", r"'(?<!\d)\d+'", "not one RE2 can run"),
     ("continuation_subjects", r"['(\w)\1']", "not one RE2 can run"),
     ("claim_trends", r"['(?P<counts>soared)']", "names a group"),
+    ("reported_claims", "[proportions, figures]", "no kind of claim is called figures"),
 ])
 def test_an_attribution_pattern_re2_cannot_run_is_a_rules_file_error(cli, tmp_path, option, value, problem):
     (tmp_path / "bad.yaml").write_text(f"checks:\n  attribution:\n    {option}: {value}\n", encoding="utf-8")
