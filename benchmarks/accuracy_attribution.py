@@ -388,28 +388,38 @@ def _judge_path(judge_dir: Path, rule: str, tag: str) -> Path:
     return judge_dir / (f"judge-{tag}-{rule}.jsonl" if tag else f"judge-{rule}.jsonl")
 
 
+def _by_reading(rule: str, read: list[dict]) -> str:
+    """Precision by reading over the flags read, from the verdicts kept for the rule."""
+    verdicts = _verdicts(rule)
+    # A verdict counts for the flag it was given to: same file, offset and length.
+    judged = [verdicts[f["file"], f["offset"]]["verdict"] for f in read
+              if verdicts.get((f["file"], f["offset"]), {}).get("length") == f["length"]]
+    return (f"{judged.count('right') / len(judged):.2f} by reading {len(judged)} of {len(read)} sampled"
+            if judged else f"not read yet ({len(read)} sampled)")
+
+
+def _write_sample(path: Path, rule: str, read: list[dict]) -> None:
+    """The flags to read, one JSON line each; a verdict kept for the same flag (file, offset, length) is
+    carried over."""
+    verdicts = _verdicts(rule)
+    with open(path, "w", encoding="utf-8") as out:
+        for flag in read:
+            kept = verdicts.get((flag["file"], flag["offset"]), {})
+            same = kept.get("length") == flag["length"]
+            out.write(json.dumps({**flag, "verdict": kept.get("verdict", "") if same else "",
+                                  "reason": kept.get("reason", "") if same else ""}, ensure_ascii=False) + "\n")
+
+
 def report_rules(scores: RuleScores, judge_dir: Path | None, tag: str = "") -> None:
     print(f"polnear-dev, the check's rules ({scores.words:,} words):")
     for rule in RULES:
         flags = scores.flags[rule]
         proxy = scores.proxy_right[rule] / len(flags) if flags else float("nan")
         read = sample(rule, flags)
-        verdicts = _verdicts(rule)
-        # A verdict counts for the flag it was given to: same file, offset and length.
-        judged = [verdicts[f["file"], f["offset"]]["verdict"] for f in read
-                  if verdicts.get((f["file"], f["offset"]), {}).get("length") == f["length"]]
-        by_reading = (f"{judged.count('right') / len(judged):.2f} by reading {len(judged)} of {len(read)} sampled"
-                      if judged else f"not read yet ({len(read)} sampled)")
         print(f"  {rule:20} flags {len(flags):4}  per 1,000 words {len(flags) / scores.words * 1000:.2f}  "
-              f"proxy precision {proxy:.2f}  precision {by_reading}")
-        if judge_dir is not None:  # a verdict already kept for the same flag (file, offset, length) is carried over
-            with open(_judge_path(judge_dir, rule, tag), "w", encoding="utf-8") as out:
-                for flag in read:
-                    kept = verdicts.get((flag["file"], flag["offset"]), {})
-                    same = kept.get("length") == flag["length"]
-                    out.write(json.dumps({**flag, "verdict": kept.get("verdict", "") if same else "",
-                                          "reason": kept.get("reason", "") if same else ""},
-                                         ensure_ascii=False) + "\n")
+              f"proxy precision {proxy:.2f}  precision {_by_reading(rule, read)}")
+        if judge_dir is not None:
+            _write_sample(_judge_path(judge_dir, rule, tag), rule, read)
     quotes = scores.unsourced_quotes
     print(f"  unattributed-quote recall (proxy): {sum(q['flagged'] for q in quotes)} of {len(quotes)} dev "
           f"quotations outside any sourced PolNeAR Content are flagged")
@@ -473,21 +483,12 @@ def bbc_claims(judge_dir: Path | None, tag: str = "") -> None:
                 flags.append({"rule": "bbc-unattributed-claim", "file": name, "offset": finding.offset,
                               "length": finding.location.length, "finding": finding.text,
                               "message": finding.message, "context": _paragraph_context(text, finding.offset)})
-    read = sample("bbc-unattributed-claim", flags)
-    verdicts = _verdicts("bbc-unattributed-claim")
-    judged = [verdicts[f["file"], f["offset"]]["verdict"] for f in read
-              if verdicts.get((f["file"], f["offset"]), {}).get("length") == f["length"]]
-    by_reading = (f"{judged.count('right') / len(judged):.2f} by reading {len(judged)} of {len(read)} sampled"
-                  if judged else f"not read yet ({len(read)} sampled)")
+    rule = "bbc-unattributed-claim"
+    read = sample(rule, flags)
     print(f"BBC, unattributed-claim: {len(flags)} flags, {len(flags) / words * 1000:.2f} per 1,000 words, "
-          f"precision {by_reading}")
+          f"precision {_by_reading(rule, read)}")
     if judge_dir is not None:
-        with open(_judge_path(judge_dir, "bbc-unattributed-claim", tag), "w", encoding="utf-8") as out:
-            for flag in read:
-                kept = verdicts.get((flag["file"], flag["offset"]), {})
-                same = kept.get("length") == flag["length"]
-                out.write(json.dumps({**flag, "verdict": kept.get("verdict", "") if same else "",
-                                      "reason": kept.get("reason", "") if same else ""}, ensure_ascii=False) + "\n")
+        _write_sample(_judge_path(judge_dir, rule, tag), rule, read)
 
 
 def tune(directory: Path) -> None:
