@@ -36,7 +36,8 @@ def claims(cli, tmp_path, *paragraphs, rules=None):
 
 
 # Counts of harm are found (a figure restated needs no new source) but not reported bare by default.
-WITH_COUNTS = "checks:\n  attribution:\n    reported_claims: [proportions, counts, superlatives, trends, accusations]\n"
+WITH_COUNTS = ("checks:\n  attribution:\n"
+               "    reported_claims: [proportions, counts, superlatives, trends, accusations, forecasts]\n")
 
 
 # -- The seeds ----------------------------------------------------------------------------
@@ -479,10 +480,10 @@ def test_a_source_right_after_a_claim_or_ending_the_paragraph_before_it_covers_i
     "Obama's former campaign strategist said the plan would fail.",
     "Business Insider also commented on the deal.",
     "Would officials say that the plan failed?",
-    "About 300,000 part-time workers in Ohio would see their wages increase in the first year of the deal, "
-    "according to a fact sheet lawmakers released Monday.",
-    "The speech will echo the message that party officials expect to hear from the governor.",
-    "Her advisers have been reluctant to reveal too much of their plan.",
+    "About 9,000 nurses in the county would get a bonus in the second year of the contract, according to a fact "
+    "sheet union leaders handed out Friday.",
+    "The rally will repeat the line that union officials expect to hear from the minister.",
+    "His aides have been reluctant to reveal much of the budget before the vote.",
 ])
 def test_what_is_no_anonymous_source(cli, tmp_path, sentence):
     found = findings(cli, story(tmp_path, "The mayor opened the bridge.", sentence), select="anonymous-source")
