@@ -34,7 +34,9 @@ everything about the check's rules is reported on polnear-dev.
    check's reporting expressions find), as before: a sentence is a gold
    positive when it holds the cue of a PolNeAR attribution whose cue is a
    speech or report act (SPEECH_ACTS below, or a colon before a quotation).
-5. Speed: the attribution check alone over ../shared/corpus/bbc, one core,
+5. unattributed-claim over the BBC corpus (never used to tune the attribution
+   rules): flags, and precision by reading a sample of 50 (fixed seed), as in 3.
+6. Speed: the attribution check alone over ../shared/corpus/bbc, one core,
    stories read and their shared analysis (sentences, words, dates, which
    the other checks use too) done beforehand, in words per second; and the
    figure with that analysis counted in; and the model's load time.
@@ -386,28 +388,38 @@ def _judge_path(judge_dir: Path, rule: str, tag: str) -> Path:
     return judge_dir / (f"judge-{tag}-{rule}.jsonl" if tag else f"judge-{rule}.jsonl")
 
 
+def _by_reading(rule: str, read: list[dict]) -> str:
+    """Precision by reading over the flags read, from the verdicts kept for the rule."""
+    verdicts = _verdicts(rule)
+    # A verdict counts for the flag it was given to: same file, offset and length.
+    judged = [verdicts[f["file"], f["offset"]]["verdict"] for f in read
+              if verdicts.get((f["file"], f["offset"]), {}).get("length") == f["length"]]
+    return (f"{judged.count('right') / len(judged):.2f} by reading {len(judged)} of {len(read)} sampled"
+            if judged else f"not read yet ({len(read)} sampled)")
+
+
+def _write_sample(path: Path, rule: str, read: list[dict]) -> None:
+    """The flags to read, one JSON line each; a verdict kept for the same flag (file, offset, length) is
+    carried over."""
+    verdicts = _verdicts(rule)
+    with open(path, "w", encoding="utf-8") as out:
+        for flag in read:
+            kept = verdicts.get((flag["file"], flag["offset"]), {})
+            same = kept.get("length") == flag["length"]
+            out.write(json.dumps({**flag, "verdict": kept.get("verdict", "") if same else "",
+                                  "reason": kept.get("reason", "") if same else ""}, ensure_ascii=False) + "\n")
+
+
 def report_rules(scores: RuleScores, judge_dir: Path | None, tag: str = "") -> None:
     print(f"polnear-dev, the check's rules ({scores.words:,} words):")
     for rule in RULES:
         flags = scores.flags[rule]
         proxy = scores.proxy_right[rule] / len(flags) if flags else float("nan")
         read = sample(rule, flags)
-        verdicts = _verdicts(rule)
-        # A verdict counts for the flag it was given to: same file, offset and length.
-        judged = [verdicts[f["file"], f["offset"]]["verdict"] for f in read
-                  if verdicts.get((f["file"], f["offset"]), {}).get("length") == f["length"]]
-        by_reading = (f"{judged.count('right') / len(judged):.2f} by reading {len(judged)} of {len(read)} sampled"
-                      if judged else f"not read yet ({len(read)} sampled)")
         print(f"  {rule:20} flags {len(flags):4}  per 1,000 words {len(flags) / scores.words * 1000:.2f}  "
-              f"proxy precision {proxy:.2f}  precision {by_reading}")
-        if judge_dir is not None:  # a verdict already kept for the same flag (file, offset, length) is carried over
-            with open(_judge_path(judge_dir, rule, tag), "w", encoding="utf-8") as out:
-                for flag in read:
-                    kept = verdicts.get((flag["file"], flag["offset"]), {})
-                    same = kept.get("length") == flag["length"]
-                    out.write(json.dumps({**flag, "verdict": kept.get("verdict", "") if same else "",
-                                          "reason": kept.get("reason", "") if same else ""},
-                                         ensure_ascii=False) + "\n")
+              f"proxy precision {proxy:.2f}  precision {_by_reading(rule, read)}")
+        if judge_dir is not None:
+            _write_sample(_judge_path(judge_dir, rule, tag), rule, read)
     quotes = scores.unsourced_quotes
     print(f"  unattributed-quote recall (proxy): {sum(q['flagged'] for q in quotes)} of {len(quotes)} dev "
           f"quotations outside any sourced PolNeAR Content are flagged")
@@ -437,7 +449,7 @@ def report_rules(scores: RuleScores, judge_dir: Path | None, tag: str = "") -> N
 def import_verdicts(judge_dir: Path, tag: str = "") -> None:
     """Keep the verdicts a reader wrote into DIR/judge-[TAG-]<rule>.jsonl, by file and offset only."""
     VERDICTS.mkdir(exist_ok=True)
-    for rule in (*RULES, "unsourced-quotes"):
+    for rule in (*RULES, "unsourced-quotes", "bbc-unattributed-claim"):
         path = _judge_path(judge_dir, rule, tag)
         if not path.exists():
             continue
@@ -450,6 +462,33 @@ def import_verdicts(judge_dir: Path, tag: str = "") -> None:
         with open(VERDICTS / f"attribution-{rule}.jsonl", "w", encoding="utf-8") as out:
             for key in sorted(kept):
                 out.write(json.dumps(kept[key], ensure_ascii=False) + "\n")
+
+
+def bbc_claims(judge_dir: Path | None, tag: str = "") -> None:
+    """unattributed-claim over the whole BBC corpus, which no attribution rule was tuned on: its flags, and
+    precision by reading SAMPLE of them (fixed seed), from benchmarks/verdicts/attribution-bbc-unattributed-
+    claim.jsonl; with --judge-dir the sample is written there to be read."""
+    from copydesk.engine import Engine
+
+    registry, config, active = _setup()
+    flags, words = [], 0
+    for document in Engine(registry, config, []).documents(map(str, BBC_SECTIONS)):
+        if not hasattr(document, "blocks"):
+            continue
+        words += sum(len(block.words) for block in document.blocks)
+        text = document.source.text
+        for finding in active.check.function(document, active.context(document)):
+            if finding.rule == "unattributed-claim":
+                name = Path(document.path).resolve().relative_to((SHARED / "corpus").resolve()).as_posix()
+                flags.append({"rule": "bbc-unattributed-claim", "file": name, "offset": finding.offset,
+                              "length": finding.location.length, "finding": finding.text,
+                              "message": finding.message, "context": _paragraph_context(text, finding.offset)})
+    rule = "bbc-unattributed-claim"
+    read = sample(rule, flags)
+    print(f"BBC, unattributed-claim: {len(flags)} flags, {len(flags) / words * 1000:.2f} per 1,000 words, "
+          f"precision {_by_reading(rule, read)}")
+    if judge_dir is not None:
+        _write_sample(_judge_path(judge_dir, rule, tag), rule, read)
 
 
 def tune(directory: Path) -> None:
@@ -495,6 +534,7 @@ def main() -> None:
                         help="name the samples judge-TAG-<rule>.jsonl, in --judge-dir and --import-verdicts")
     parser.add_argument("--no-speed", action="store_true", help="skip the BBC speed run")
     parser.add_argument("--no-train", action="store_true", help="skip the polnear-train detector scores")
+    parser.add_argument("--no-bbc-claims", action="store_true", help="skip unattributed-claim over BBC")
     parser.add_argument("--tune", type=Path, metavar="DIR",
                         help="score the rules on polnear-train instead and write every flag to DIR (to tune on)")
     args = parser.parse_args()
@@ -510,6 +550,8 @@ def main() -> None:
     if not args.no_train:
         print("polnear-train, the rules' attribution detector:")
         report(score(), args.errors)
+    if not args.no_bbc_claims:
+        bbc_claims(args.judge_dir, args.judge_tag)
     if not args.no_speed:
         load_time()
         speed()

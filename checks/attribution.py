@@ -91,12 +91,17 @@ _INTRODUCING = frozenset("such including like named".split())
 # Before a source, a hypothetical ("when a leader says …"); around a cue, a report that did not happen
 # or might ("have not said", "could call on", "declined to say").
 _HYPOTHETICAL = frozenset("whenever if unless".split())  # and "when" before a verb not in the past
-_NOT_TOLD = frozenset("not never no could would might may should can cannot will declined refused".split())
+_NOT_TOLD = frozenset(
+    "not never no could would might may should can cannot will declined refused reluctant unwilling".split())
 _RELATIVE_WORD = re.compile(r"\b(?:who|whose|which)\b", re.IGNORECASE)
 # A head after "by" or after a noun and "of" is not the source: "a super PAC started by a former aide",
 # "a survey of Republican operatives" — but "one of the officials" is.
 _COMPLEMENT = re.compile(r"\bby\s|\b(?!(?:one|some|two|three|several|many|most|none|any|each|all|both|few)\s)"
                          r"[\w'’]+\s+of\s", re.IGNORECASE)
+# The same, just before the source span: "a survey on Tuesday of leading Republican operatives found".
+_COMPLEMENT_BEFORE = re.compile(r"(?:\bby|\b(?!(?:one|some|two|three|several|many|most|none|any|each|all|both|few)"
+                                r"\s)[\w'’]+\s+of)(?:\s+[\w'’]+)?\s+$", re.IGNORECASE)
+_LAST_CONJUNCT = re.compile(r",|\b(?:and|or)\b")
 _NAME_PARTICLES = frozenset("of the de del da di van von al bin la le and".split())
 _APPOSED_NAME = re.compile(r",\s+(?:[A-Z][\w'’.-]*\s+){1,3}[A-Z][\w'’.-]*(?:,|$)")
 # How near a reporting word the head of an unnamed source must be for the model to be asked about
@@ -260,13 +265,15 @@ class Story:
         return any(self.sentences[k].attributions for k in range(first, end)) or \
             any(span.role != "Content" for k in range(first, end) for span in self.spans(k))
 
-    def unattributed_claims(self) -> Iterator[SentenceFacts]:
-        """Sentences that make a claim with no attribution in or around them (questions and quotes aside)."""
+    def unattributed_claims(self, kinds: frozenset[str]) -> Iterator[tuple[SentenceFacts, tuple[tuple[int, int], str]]]:
+        """Sentences that make a claim of one of ``kinds`` with no attribution in or around them (questions and
+        quotes aside), each with its first such claim."""
         for index, facts in enumerate(self.sentences):  # _carry found the claims of every unattributed sentence
-            if facts.claims and not (facts.attributed or facts.question or facts.quoted) and \
+            reported = [claim for claim in facts.claims or () if claim[1] in kinds]
+            if reported and not (facts.attributed or facts.question or facts.quoted) and \
                     not self._attributed_around(facts.paragraph, index) and \
                     not self._from_sourced_data(index) and not self._sourced_by_model(index):
-                yield facts
+                yield facts, min(reported)
 
     def _attributed_around(self, paragraph: int, index: int) -> bool:
         """Whether the sentence after the claim in its paragraph, or for a claim opening its paragraph the
@@ -422,6 +429,7 @@ class Detector:
         self.accusation_framing = frozenset(options["accusation_framing"])
         self.public_data_words = frozenset(options["public_data_words"])
         self.statistic_framing = frozenset(options["statistic_framing"])
+        self.reported_claims = frozenset(options["reported_claims"])
         self.blocks = frozenset(options["blocks"])
         self.min_quote_words = options["min_quote_words"]
 
@@ -644,6 +652,10 @@ class Detector:
         said = f" {' '.join(cue_words + [word.lower() for word in _WORD.findall(text, cue[1], sentence.end)[:1]])} "
         if any(f" {form} " in said for form in self.non_source_verbs):
             return False
+        if cue_words and said.split()[-1] == "to" and self.acts.get(cue_words[-1], ("", ""))[1] == "belief":
+            return False  # an intention, not a belief: "the message party officials expect to hear"
+        if _COMPLEMENT_BEFORE.search(text, max(sentence.start, start - 30), start):
+            return False
         source_text = text[start:end]
         at = re.search(rf"\b{re.escape(head)}\b", source_text, re.IGNORECASE)
         if at is None or (at.start() and at.group()[0].isupper()):
@@ -651,6 +663,11 @@ class Detector:
         described = source_text[:at.start()]
         if described.count("(") > described.count(")") or _RELATIVE_WORD.search(described) or \
                 _COMPLEMENT.search(described):
+            return False
+        # A document the person made is the source: "according to a fact sheet lawmakers released" (but
+        # "media reports and party sources" are two).
+        last_conjunct = _LAST_CONJUNCT.split(described)[-1]
+        if not self.evidence_nouns.isdisjoint(word.lower() for word in _WORD.findall(last_conjunct)):
             return False
         singular = head in self.singular_heads
         return not (singular and any(word.lower() in _POSSESSIVES or word.endswith(("'s", "’s"))
@@ -985,6 +1002,12 @@ _CLAIM_KINDS = {
 }
 
 
+def _unknown_claim_kinds(kinds: list[str]) -> str | None:
+    unknown = sorted(set(kinds) - set(_CLAIM_KINDS))
+    return f"no kind of claim is called {', '.join(unknown)}; the kinds are {', '.join(_CLAIM_KINDS)}" \
+        if unknown else None
+
+
 @document_check(
     name="attribution",
     description="Claims and quotations with no source, anonymous and vague sourcing.",
@@ -1035,6 +1058,9 @@ _CLAIM_KINDS = {
         Option("public_data_words", list[str], 'Words of market data, which needs no source: "shares", "dollar".'),
         Option("statistic_framing", list[str],
                'Words of change or comparison that make a proportion a claim: "rose", "compared".'),
+        Option("reported_claims", list[str],
+               "The kinds of claim unattributed-claim reports: proportions, counts, superlatives, trends, "
+               "accusations, forecasts.", validate=_unknown_claim_kinds),
         Option("continuation_subjects", list[str],
                "How a sentence continuing an attributed one begins (regular expressions).", validate=_problem_in_joined),
         Option("exceptions", list[str],
@@ -1045,15 +1071,14 @@ _CLAIM_KINDS = {
 def attribution(document: Document, ctx: CheckContext) -> Iterator[Finding]:
     detector = detector_for(ctx.options)
     story = detector.read(document)
-    yield from _unattributed_claims(story, ctx)
+    yield from _unattributed_claims(story, detector.reported_claims, ctx)
     yield from _unattributed_quotes(story, detector.min_quote_words, ctx)
     yield from _sourcing(story, detector.unnamed_sources(story), ctx)
     ctx.summary.update(story.summary())
 
 
-def _unattributed_claims(story: Story, ctx: CheckContext) -> Iterator[Finding]:
-    for facts in story.unattributed_claims():
-        (start, end), kind = min(facts.claims)
+def _unattributed_claims(story: Story, kinds: frozenset[str], ctx: CheckContext) -> Iterator[Finding]:
+    for facts, ((start, end), kind) in story.unattributed_claims(kinds):
         sentence = facts.sentence
         yield ctx.finding(
             "unattributed-claim",
