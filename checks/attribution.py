@@ -118,6 +118,9 @@ _SPEAKER_LABEL = re.compile(r"\s*[“\"]?(?:[A-Z][A-Z.'’ -]{1,40}|[A-Z][\w.'�
 _LABEL_BEFORE = re.compile(r"(?:^|[.!?]\s+)[A-Z][\w.'’-]*(?: [A-Z@][\w.'’@-]*){0,5}(?: \([^)]{1,20}\))?"
                            r"(?:, [A-Z@][\w.@ -]{0,40})?:\s*$")
 _DASH_CREDIT = re.compile(r"\s*(?:[―—–-]{1,2}\s*[A-Z@]|\[[A-Z]|\((?:[A-Z][\w.]*[ /]?)+\)|https?://|by\s+(?:the\s+)?[A-Z])")
+# A paragraph that is only a credit for the quotation closing the paragraph above it: a dash and a name
+# ("– Jane D."), as testimonials and epigraphs are signed, or a bracketed source line ("[Reuters]").
+_CREDIT_LINE = re.compile(r"\s*(?:[―—–-]{1,2}\s*[A-Z@][^\n]{0,80}|\[[A-Z][^\]]{0,200}\]|\([A-Z][^)]{0,200}\))\s*")
 # A credit closing the paragraph: "[AP.]", "(SVP/Global Risk Insights.)", a line "Jane Doe, Group".
 _CREDIT_LAST = re.compile(r"(?:\[[A-Z][^\]]{0,40}\]|\([A-Z][^)]{0,40}\)|\n[A-Z][\w.'’-]* [A-Z][\w.'’-]*,[^\n]{0,40})"
                           r"[.\s]*[\"”]?\s*$")
@@ -229,6 +232,8 @@ class Quotation:
     span: tuple[int, int]
     words: int
     sentences: list[int]  # indices into Story.sentences
+    # Closes its paragraph, and the next block is a credit line for it ("– Jane D.").
+    signed: bool = False
 
 
 @dataclass
@@ -337,7 +342,7 @@ class Story:
             if quotation.words < min_words or _is_title(quotation.block.text[slice(*quotation.span)]) or \
                     _partial(quotation, sentences[first].sentence):
                 continue
-            if _labelled(quotation) or self._speaker_nearby(quotation):
+            if quotation.signed or _labelled(quotation) or self._speaker_nearby(quotation):
                 attributed_until = max(attributed_until, last)
                 continue
             yield quotation
@@ -769,7 +774,7 @@ class Detector:
         sentences: list[SentenceFacts] = []
         quotations: list[Quotation] = []
         paragraphs: list[tuple[int, int]] = []
-        for block in document.blocks:
+        for position, block in enumerate(document.blocks):
             if block.kind not in self.blocks:
                 continue
             first = len(sentences)
@@ -783,9 +788,12 @@ class Detector:
             quoted = [match.span() for match in _QUOTE.finditer(block.text)
                       if block.text[match.start() - 1:match.start()] != "=" and
                       block.text[match.start() + 1:match.start() + 2] != ">"]
+            following = document.blocks[position + 1].text if position + 1 < len(document.blocks) else ""
             for start, end in quoted:
                 inside = [first + i for i, s in enumerate(block.sentences) if s.start < end and s.end > start]
-                quotations.append(Quotation(block, (start, end), len(_WORD.findall(block.text, start, end)), inside))
+                signed = not block.text[end:].strip(" \t\n.,;") and bool(_CREDIT_LINE.fullmatch(following))
+                quotations.append(Quotation(block, (start, end), len(_WORD.findall(block.text, start, end)), inside,
+                                            signed))
                 for index in inside:
                     facts = sentences[index]
                     if facts.sentence.start >= start and facts.sentence.end <= end + 1:

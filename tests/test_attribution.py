@@ -314,6 +314,18 @@ def test_a_speaker_the_old_rules_missed_is_found(cli, tmp_path, paragraph):
     assert quotes(cli, tmp_path, "The town was quiet on Monday.", paragraph) == []
 
 
+@pytest.mark.parametrize("credit", ["– Priya S.", "— Marco R., Leeds", "[Press Association]"])
+def test_a_quotation_signed_by_a_credit_line_below_it_has_a_speaker(cli, tmp_path, credit):
+    review = "“The best evening of theatre we have had in years, and the children loved every minute.”"
+    assert quotes(cli, tmp_path, "The theatre reopened on Friday.", review, credit) == []
+
+
+def test_a_paragraph_after_a_quotation_is_a_credit_only_when_it_is_nothing_else(cli, tmp_path):
+    review = "“The best evening of theatre we have had in years, and the children loved every minute.”"
+    bullet = "– The theatre will reopen in March after a refit paid for by the council and two local firms."
+    assert quotes(cli, tmp_path, "The theatre reopened on Friday.", review, bullet) == [review]
+
+
 def test_a_quotation_carries_its_speaker_into_the_next_paragraph_but_no_further(cli, tmp_path):
     carried = "“Every street, every house, every school will be rebuilt.”"
     assert quotes(cli, tmp_path, "“We will rebuild,” the mayor said.", f"She paused. {carried}") == []
