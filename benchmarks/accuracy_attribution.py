@@ -34,8 +34,10 @@ everything about the check's rules is reported on polnear-dev.
    check's reporting expressions find), as before: a sentence is a gold
    positive when it holds the cue of a PolNeAR attribution whose cue is a
    speech or report act (SPEECH_ACTS below, or a colon before a quotation).
-5. unattributed-claim over the BBC corpus (never used to tune the attribution
-   rules): flags, and precision by reading a sample of 50 (fixed seed), as in 3.
+5. Copy never used to tune the attribution rules: unattributed-claim (a
+   sample of 50, fixed seed) and unattributed-quote over the BBC corpus, and
+   all four rules over the gold article bodies of the extraction set (90 news
+   pages from many publishers): flags, and precision by reading, as in 3.
 6. Speed: the attribution check alone over ../shared/corpus/bbc, one core,
    stories read and their shared analysis (sentences, words, dates, which
    the other checks use too) done beforehand, in words per second; and the
@@ -449,7 +451,7 @@ def report_rules(scores: RuleScores, judge_dir: Path | None, tag: str = "") -> N
 def import_verdicts(judge_dir: Path, tag: str = "") -> None:
     """Keep the verdicts a reader wrote into DIR/judge-[TAG-]<rule>.jsonl, by file and offset only."""
     VERDICTS.mkdir(exist_ok=True)
-    for rule in (*RULES, "unsourced-quotes", "bbc-unattributed-claim"):
+    for rule in (*RULES, "unsourced-quotes", *(f"{corpus}-{rule}" for corpus, rules in OTHER_COPY.items() for rule in rules)):
         path = _judge_path(judge_dir, rule, tag)
         if not path.exists():
             continue
@@ -464,31 +466,60 @@ def import_verdicts(judge_dir: Path, tag: str = "") -> None:
                 out.write(json.dumps(kept[key], ensure_ascii=False) + "\n")
 
 
-def bbc_claims(judge_dir: Path | None, tag: str = "") -> None:
-    """unattributed-claim over the whole BBC corpus, which no attribution rule was tuned on: its flags, and
-    precision by reading SAMPLE of them (fixed seed), from benchmarks/verdicts/attribution-bbc-unattributed-
-    claim.jsonl; with --judge-dir the sample is written there to be read."""
+# Copy never used to tune the attribution rules, and which of its flags are read: every unattributed-claim
+# and unattributed-quote flag of BBC (a sample of SAMPLE claims if more), every flag of the extraction set's
+# gold article bodies (news pages from many publishers, MIT).
+OTHER_COPY = {"bbc": ("unattributed-claim", "unattributed-quote"), "extraction": RULES}
+EXTRACTION = SHARED / "corpus" / "article-extraction" / "ground-truth.json"
+
+
+def _other_documents(corpus: str, folder: Path) -> tuple[list[str], Path]:
+    """The files of ``corpus`` to check, and the folder their keys are relative to."""
+    if corpus == "bbc":
+        return list(map(str, BBC_SECTIONS)), SHARED / "corpus"
+    bodies = json.loads(EXTRACTION.read_text(encoding="utf-8"))
+    for page, gold in bodies.items():
+        (folder / f"{page}.txt").write_text(gold["articleBody"], encoding="utf-8")
+    return [str(folder)], folder.parent
+
+
+def other_copy(judge_dir: Path | None, tag: str = "") -> None:
+    """The rules on copy they were never tuned on (OTHER_COPY): flags, and precision by reading, from
+    benchmarks/verdicts/attribution-<corpus>-<rule>.jsonl; with --judge-dir the flags to read are written there."""
+    import tempfile
+
     from copydesk.engine import Engine
 
     registry, config, active = _setup()
-    flags, words = [], 0
-    for document in Engine(registry, config, []).documents(map(str, BBC_SECTIONS)):
-        if not hasattr(document, "blocks"):
+    for corpus, rules in OTHER_COPY.items():
+        if corpus == "extraction" and not EXTRACTION.exists():
+            print(f"{corpus}: not at {EXTRACTION}, skipped")
             continue
-        words += sum(len(block.words) for block in document.blocks)
-        text = document.source.text
-        for finding in active.check.function(document, active.context(document)):
-            if finding.rule == "unattributed-claim":
-                name = Path(document.path).resolve().relative_to((SHARED / "corpus").resolve()).as_posix()
-                flags.append({"rule": "bbc-unattributed-claim", "file": name, "offset": finding.offset,
-                              "length": finding.location.length, "finding": finding.text,
-                              "message": finding.message, "context": _paragraph_context(text, finding.offset)})
-    rule = "bbc-unattributed-claim"
-    read = sample(rule, flags)
-    print(f"BBC, unattributed-claim: {len(flags)} flags, {len(flags) / words * 1000:.2f} per 1,000 words, "
-          f"precision {_by_reading(rule, read)}")
-    if judge_dir is not None:
-        _write_sample(_judge_path(judge_dir, rule, tag), rule, read)
+        flags: dict[str, list[dict]] = {rule: [] for rule in rules}
+        words = 0
+        with tempfile.TemporaryDirectory() as scratch:
+            folder = Path(scratch) / "article-extraction"
+            folder.mkdir()
+            paths, root = _other_documents(corpus, folder)
+            for document in Engine(registry, config, []).documents(paths):
+                if not hasattr(document, "blocks"):
+                    continue
+                words += sum(len(block.words) for block in document.blocks)
+                text = document.source.text
+                name = Path(document.path).resolve().relative_to(root.resolve()).as_posix()
+                for finding in active.check.function(document, active.context(document)):
+                    if finding.rule in flags:
+                        flags[finding.rule].append({
+                            "rule": f"{corpus}-{finding.rule}", "file": name, "offset": finding.offset,
+                            "length": finding.location.length, "finding": finding.text,
+                            "message": finding.message, "context": _paragraph_context(text, finding.offset)})
+        for rule, found in flags.items():
+            key = f"{corpus}-{rule}"
+            read = sample(key, found)
+            print(f"{corpus}, {rule}: {len(found)} flags, {len(found) / words * 1000:.2f} per 1,000 words, "
+                  f"precision {_by_reading(key, read)}")
+            if judge_dir is not None:
+                _write_sample(_judge_path(judge_dir, key, tag), key, read)
 
 
 def tune(directory: Path) -> None:
@@ -534,7 +565,8 @@ def main() -> None:
                         help="name the samples judge-TAG-<rule>.jsonl, in --judge-dir and --import-verdicts")
     parser.add_argument("--no-speed", action="store_true", help="skip the BBC speed run")
     parser.add_argument("--no-train", action="store_true", help="skip the polnear-train detector scores")
-    parser.add_argument("--no-bbc-claims", action="store_true", help="skip unattributed-claim over BBC")
+    parser.add_argument("--no-other-copy", action="store_true",
+                        help="skip the rules on BBC and the extraction set's article bodies")
     parser.add_argument("--tune", type=Path, metavar="DIR",
                         help="score the rules on polnear-train instead and write every flag to DIR (to tune on)")
     args = parser.parse_args()
@@ -550,8 +582,8 @@ def main() -> None:
     if not args.no_train:
         print("polnear-train, the rules' attribution detector:")
         report(score(), args.errors)
-    if not args.no_bbc_claims:
-        bbc_claims(args.judge_dir, args.judge_tag)
+    if not args.no_other_copy:
+        other_copy(args.judge_dir, args.judge_tag)
     if not args.no_speed:
         load_time()
         speed()
