@@ -408,6 +408,7 @@ class _TableEvidence:
         import numpy as np
 
         self.scorer, self.pairs = scorer, pairs
+        self.ids: dict[str | None, int] = {**pairs.ids, None: -1}  # None: no word on that side
         # Per word id: where its candidates start in the flat arrays; -1 not seen yet, -2 a word
         # with a candidate the model does not know (a listed partner), which asks the model instead.
         self.start = np.full(len(pairs.ids), -1, dtype=np.int64)
@@ -435,10 +436,13 @@ class _TableEvidence:
     def __call__(self, contexts: list[tuple[str, str | None, str | None, Candidates]]) -> list[bool]:
         import numpy as np
 
-        ids, count = self.pairs.ids, len(contexts)
-        w = np.fromiter((ids[spelled] for spelled, _, _, _ in contexts), dtype=np.int64, count=count)
-        b = np.fromiter((-1 if first is None else ids[first] for _, first, _, _ in contexts), dtype=np.int64, count=count)
-        a = np.fromiter((-1 if last is None else ids[last] for _, _, last, _ in contexts), dtype=np.int64, count=count)
+        if not contexts:
+            return []
+        count, word_id = len(contexts), self.ids.__getitem__
+        spelled, firsts, lasts, _ = zip(*contexts)
+        w = np.fromiter(map(word_id, spelled), dtype=np.int64, count=count)
+        b = np.fromiter(map(word_id, firsts), dtype=np.int64, count=count)
+        a = np.fromiter(map(word_id, lasts), dtype=np.int64, count=count)
         for at in np.flatnonzero(self.start[w] == -1).tolist():
             if self.start[w[at]] == -1:
                 self._code(int(w[at]), contexts[at][0], contexts[at][3])
