@@ -176,14 +176,17 @@ class HeldPairs:
         import numpy as np
 
         self.ids = {word: index for index, word in enumerate(words)}
-        self.keys = keys
-        firsts, seconds = keys >> PAIR_SHIFT, keys & ((1 << PAIR_SHIFT) - 1)
-        dense = firsts * _DENSE + seconds
-        dense = dense[(firsts < _DENSE) & (seconds < _DENSE)]  # still sorted
+        # The keys are sorted by first word: those of the dense square are among the first ones.
+        square = keys[:np.searchsorted(keys, _DENSE << PAIR_SHIFT)]
+        inside = (square & ((1 << PAIR_SHIFT) - 1)) < _DENSE
+        dense = square[inside]
+        dense = (dense >> PAIR_SHIFT) * _DENSE + (dense & ((1 << PAIR_SHIFT) - 1))  # still sorted
         at = dense >> 3
         starts = np.flatnonzero(np.concatenate(([True], at[1:] != at[:-1])))
         self.bits = np.zeros(_DENSE * _DENSE // 8, dtype=np.uint8)
         self.bits[at[starts]] = np.add.reduceat((1 << (dense & 7)).astype(np.uint8), starts)
+        inside.resize(len(keys), refcheck=False)  # the keys past the square are all outside it
+        self.keys = keys[~inside]  # the pairs the bitmap does not answer
 
     def held(self, firsts: np.ndarray, seconds: np.ndarray) -> np.ndarray:
         """Whether the model holds each pair "firsts[i] seconds[i]" (word ids, as :attr:`ids` gives
