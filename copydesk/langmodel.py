@@ -208,8 +208,8 @@ class HeldPairs:
 
 @functools.cache
 def bundled_held_pairs() -> HeldPairs | None:
-    """The pairs the bundled model holds, from the table shipped for it (read once, about 30 ms
-    and 25 MB); None when the installed model is not the one the table was built from."""
+    """The pairs the bundled model holds, from the table shipped for it (read once: a fraction of a
+    second and about 30 MB); None when the installed model is not the one the table was built from."""
     import numpy as np
 
     with resources.files("copydesk").joinpath(HELD_PAIRS).open("rb") as file, np.load(file) as table:

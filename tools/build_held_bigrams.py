@@ -22,7 +22,7 @@ not list is a back-off and never held; the script checks that on every word
 after which a probe word of ``holds`` is itself listed (there the back-off
 weight is measured differently) and on 300,000 random pairs, and stops if any
 is held. Deterministic: the same model gives the same file, byte for byte.
-Rebuild after upgrading pocketsphinx; tests/test_typos.py says when the
+Rebuild after upgrading pocketsphinx; tests/test_held_pairs.py says when the
 table no longer matches the installed model.
 """
 
@@ -93,8 +93,8 @@ def main() -> None:
         raise SystemExit("the vocabulary read from the model is wrong")
     held = np.fromiter((model.holds(words[second], words[first]) for first, second in zip(firsts, seconds)),
                        dtype=bool, count=len(firsts))
-    # Ids by frequency, most common first: a story's pairs are mostly of common words, so its
-    # look-ups fall in the first, warm part of the table.
+    # Ids by frequency, most common first: a story's pairs are mostly of common words, which
+    # HeldPairs answers from a bitmap of the most frequent words' pairs.
     order = sorted(range(len(words)), key=lambda word: (-model.log_prob(words[word]), words[word]))
     rank = np.empty(len(words), dtype=np.int64)
     rank[order] = np.arange(len(words))
