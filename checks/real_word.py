@@ -49,13 +49,14 @@ import math
 import re
 from collections.abc import Iterator, Mapping
 from importlib import resources
-from typing import Any
+from typing import Any, Literal
 
 from copydesk.checking import CheckContext, Option, Rule, document_check
-from copydesk.document import Document
+from copydesk.document import Block, Document
 from copydesk.findings import Finding
 from copydesk.hookspecs import hookimpl
-from copydesk.langmodel import LOG_UNIT, SENTENCE_END, SENTENCE_START, LanguageModel, language_model, times
+from copydesk.langmodel import (LOG_UNIT, SENTENCE_END, SENTENCE_START, HeldPairs, LanguageModel, language_model,
+                                 times)
 from copydesk.lexicon import Lexicon, lexicon, match_case, neighbours, same_word
 from copydesk.real_word_decision import features, log_odds
 
@@ -63,6 +64,9 @@ from copydesk.real_word_decision import features, log_odds
 _STRANGERS_REMEMBERED = 100_000
 # How many contexts' scores are remembered at most.
 _CONTEXTS_REMEMBERED = 200_000
+# How many contexts a scorer tests with the model's own look-ups before it reads the table of held
+# pairs (and imports numpy), about 0.2 s: a one-story check (a few hundred contexts) never does.
+_TABLE_AFTER = 5_000
 _SENTENCE_OPENERS = frozenset('.!?:;"“‘(\n')
 _SENTENCE_ENDS = frozenset(".!?")
 _HYPHENS = frozenset("-‐")
@@ -192,7 +196,11 @@ class _Scorer:
         # Each word of the copy as the model spells it ("" for words it does not know): bounded like hopeless.
         self.spellings: dict[str, str] = {}
         # Whether the words either side give any candidate evidence: see has_evidence.
-        self.evidence: dict[tuple[str | None, str, str | None], bool] = {}
+        self.evidences: dict[tuple[str | None, str, str | None], bool] = {}
+        # The evidence test from the bundled model's held pairs (False: no table for this model),
+        # made once enough contexts were tested: see evidence.
+        self.table: _TableEvidence | Literal[False] | None = None
+        self.tested = 0
 
     def _partners(self, options: Mapping[str, Any]) -> dict[str, dict[str, float]]:
         """Each word's confusion-set partners with the ratio they must win by at least."""
@@ -315,15 +323,32 @@ class _Scorer:
         return tuple(c for c in candidates
                      if (before is not None and seen(before, c[0])) or (after is not None and seen(c[0], after)))
 
+    def evidence(self, contexts: list[tuple[str, str | None, str | None, Candidates]]) -> list[bool]:
+        """:meth:`has_evidence` for each of a story's (spelled, before, after, candidates), all at once.
+
+        Once the scorer has tested ``_TABLE_AFTER`` contexts, the bundled model's table of held
+        pairs (:meth:`LanguageModel.held_pairs`) answers for the whole story in a few numpy
+        operations (:class:`_TableEvidence`); until then, or for another model, each context asks
+        the model. A one-story check never pays for reading the table (and importing numpy).
+        """
+        if self.table is None:
+            self.tested += len(contexts)
+            if self.tested >= _TABLE_AFTER:
+                pairs = self.model.held_pairs()
+                self.table = _TableEvidence(self, pairs) if pairs is not None else False
+        if not self.table:
+            return [self.has_evidence(*place) for place in contexts]
+        return self.table(contexts)
+
     def has_evidence(self, spelled: str, before: str | None, after: str | None, candidates: Candidates) -> bool:
         """Whether :meth:`with_evidence` keeps any candidate, remembered per three words: common
         words recur in the same company ("going to be")."""
         key = (before, spelled, after)
-        found = self.evidence.get(key)
+        found = self.evidences.get(key)
         if found is None:
-            if len(self.evidence) >= _CONTEXTS_REMEMBERED:
-                self.evidence.clear()
-            found = self.evidence[key] = bool(self.with_evidence(spelled, before, after, candidates))
+            if len(self.evidences) >= _CONTEXTS_REMEMBERED:
+                self.evidences.clear()
+            found = self.evidences[key] = bool(self.with_evidence(spelled, before, after, candidates))
         return found
 
     def spelling(self, word: str) -> str:
@@ -367,6 +392,103 @@ class _Scorer:
         on_left = log_prob(candidate, *left) - log_prob(spelled, *left)
         on_right = score(candidate, left, right) - score(spelled, left, right) - on_left
         return on_left - (log_prob(candidate) - log_prob(spelled)) > on_right
+
+
+class _TableEvidence:
+    """:meth:`_Scorer.with_evidence`'s test for a whole story at once, from the table of the pairs
+    the model holds: which contexts keep any candidate.
+
+    Each word's candidates are kept as ids in flat arrays (``start``/``length`` per word id), so a
+    story's candidates are gathered with numpy. The answers for the contexts with evidence go to
+    the model's memory of :meth:`~LanguageModel.seen`, where :meth:`_Scorer.leads_of` and the
+    learned decision ask them again.
+    """
+
+    def __init__(self, scorer: _Scorer, pairs: HeldPairs) -> None:
+        import numpy as np
+
+        self.scorer, self.pairs = scorer, pairs
+        self.ids: dict[str | None, int] = {**pairs.ids, None: -1}  # None: no word on that side
+        # Per word id: where its candidates start in the flat arrays; -1 not seen yet, -2 a word
+        # with a candidate the model does not know (a listed partner), which asks the model instead.
+        self.start = np.full(len(pairs.ids), -1, dtype=np.int64)
+        self.length = np.zeros(len(pairs.ids), dtype=np.int64)
+        self.candidates = np.zeros(4096, dtype=np.int64)
+        self.partner = np.zeros(4096, dtype=bool)
+        self.words: list[str] = []
+
+    def _code(self, word: int, spelled: str, candidates: Candidates) -> None:
+        import numpy as np
+
+        ids = self.pairs.ids
+        if any(candidate not in ids for candidate, _ in candidates):
+            self.start[word] = -2
+            return
+        at, partners = len(self.words), self.scorer.partners.get(spelled, _NO_PARTNERS)
+        if at + len(candidates) > len(self.candidates):
+            self.candidates = np.concatenate((self.candidates, np.zeros_like(self.candidates)))
+            self.partner = np.concatenate((self.partner, np.zeros_like(self.partner)))
+        self.candidates[at:at + len(candidates)] = [ids[candidate] for candidate, _ in candidates]
+        self.partner[at:at + len(candidates)] = [candidate in partners for candidate, _ in candidates]
+        self.words += [candidate for candidate, _ in candidates]
+        self.start[word], self.length[word] = at, len(candidates)
+
+    def __call__(self, contexts: list[tuple[str, str | None, str | None, Candidates]]) -> list[bool]:
+        import numpy as np
+
+        if not contexts:
+            return []
+        count, word_id = len(contexts), self.ids.__getitem__
+        spelled, firsts, lasts, _ = zip(*contexts)
+        w = np.fromiter(map(word_id, spelled), dtype=np.int64, count=count)
+        b = np.fromiter(map(word_id, firsts), dtype=np.int64, count=count)
+        a = np.fromiter(map(word_id, lasts), dtype=np.int64, count=count)
+        for at in np.flatnonzero(self.start[w] == -1).tolist():
+            if self.start[w[at]] == -1:
+                self._code(int(w[at]), contexts[at][0], contexts[at][3])
+        held = self.pairs.held
+        seen = held(np.concatenate((b, w)), np.concatenate((w, a)))
+        # As with_evidence: a word seen with every neighbour it has is tried against its partners only.
+        only_partners = (seen[:count] | (b < 0)) & (seen[count:] | (a < 0))
+        lengths = self.length[w]
+        owner = np.repeat(np.arange(count), lengths)
+        flat = np.repeat(self.start[w] - np.cumsum(lengths) + lengths, lengths) + np.arange(len(owner))
+        tried = self.partner[flat] | ~only_partners[owner]
+        owner, flat = owner[tried], flat[tried]
+        c = self.candidates[flat]
+        kept = held(np.concatenate((b[owner], c)), np.concatenate((c, a[owner])))
+        tried_count = len(c)
+        kept_before, kept_after = kept[:tried_count], kept[tried_count:]
+        found = np.zeros(count, dtype=bool)
+        found[owner[kept_before | kept_after]] = True
+        self._remember(contexts, found, seen, owner, flat, kept_before, kept_after)
+        answers = found.tolist()
+        for at in np.flatnonzero(self.start[w] == -2).tolist():
+            answers[at] = self.scorer.has_evidence(*contexts[at])
+        return answers
+
+    def _remember(self, contexts, found, seen, owner, flat, kept_before, kept_after) -> None:
+        """Hand the model the answers for the contexts with evidence, which are asked again."""
+        import numpy as np
+
+        count, answers = len(contexts), {}
+        seen = seen.tolist()
+        for at in np.flatnonzero(found).tolist():
+            spelled, first, last, _ = contexts[at]
+            if first is not None:
+                answers[first, spelled] = seen[at]
+            if last is not None:
+                answers[spelled, last] = seen[count + at]
+        words = self.words
+        mine = np.flatnonzero(found[owner])
+        for at, index, before, after in zip(owner[mine].tolist(), flat[mine].tolist(),
+                                            kept_before[mine].tolist(), kept_after[mine].tolist()):
+            _, first, last, _ = contexts[at]
+            if first is not None:
+                answers[first, words[index]] = before
+            if last is not None:
+                answers[words[index], last] = after
+        self.scorer.model.remember_seen(answers)
 
 
 _scorers: dict[tuple, _Scorer] = {}
@@ -469,6 +591,10 @@ def real_word_error(document: Document, ctx: CheckContext) -> Iterator[Finding]:
     score = scorer(ctx.options)
     model, hopeless = score.model, score.hopeless
     story = _Story(document)
+    # First the places where a word may be a slip, with the words next to it; then, for the whole
+    # story at once, whether those words give any candidate evidence (most give none); then the rest.
+    places: list[tuple[Block, int]] = []
+    contexts: list[tuple[str, str | None, str | None, Candidates]] = []
     for block in document.blocks:
         if block.kind == "residue":
             continue
@@ -477,20 +603,23 @@ def real_word_error(document: Document, ctx: CheckContext) -> Iterator[Finding]:
         for position in [at for at, word in enumerate(words) if word not in hopeless]:
             word = words[position]
             candidates = score.candidates(word)
-            index = 2 * position + 1
-            if not candidates or not checkable(parts, index, title_case, story.names):
+            if not candidates or not checkable(parts, 2 * position + 1, title_case, story.names):
                 continue
-            # Without evidence from the nearest words, no candidate leads: the whole context is not needed.
-            if not score.has_evidence(score.spelling(word), *score.nearest(parts, words, position), candidates):
-                continue
-            left, right = context(parts, words, position, model)
-            found = score.best(word, left, right, candidates, story.vocabulary)
-            if found is None or (not score.everyday(word)
-                                 and story.used_elsewhere(word, neighbours(block, index))):
-                continue
-            candidate, ratio, _ = found
-            yield _finding(ctx, block, index, candidate, ratio,
-                           score.left_speaks(word, candidate, left, right))
+            places.append((block, position))
+            contexts.append((score.spelling(word), *score.nearest(parts, words, position), candidates))
+    for (block, position), (_, _, _, candidates), evidence in zip(places, contexts, score.evidence(contexts)):
+        if not evidence:
+            continue
+        parts, words, index = block.parts, block.lowered_words, 2 * position + 1
+        word = words[position]
+        left, right = context(parts, words, position, model)
+        found = score.best(word, left, right, candidates, story.vocabulary)
+        if found is None or (not score.everyday(word)
+                             and story.used_elsewhere(word, neighbours(block, index))):
+            continue
+        candidate, ratio, _ = found
+        yield _finding(ctx, block, index, candidate, ratio,
+                       score.left_speaks(word, candidate, left, right))
 
 
 def _finding(ctx: CheckContext, block, index: int, candidate: str, ratio: float, left_speaks: bool) -> Finding:

@@ -17,7 +17,12 @@ from __future__ import annotations
 import functools
 import importlib.util
 import math
+from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # What pocketsphinx answers for a word outside the model's vocabulary.
 UNKNOWN = -536870912
@@ -30,6 +35,12 @@ _REMEMBERED = 1_000_000
 # Rare words no phrase of a news model follows: what the model gives them after a word is
 # that word's back-off weight times their own probability.
 _PROBES = ("xylophone", "quixotic")
+# The table of the pairs the bundled model holds (see tools/build_held_bigrams.py); a pair's key is
+# its first word's id shifted by PAIR_SHIFT bits plus its second word's.
+HELD_PAIRS = "held_bigrams.npz"
+PAIR_SHIFT = 17
+# The most frequent words, whose pairs HeldPairs answers from a bitmap.
+_DENSE = 8192
 
 
 def _pocketsphinx_folder() -> Path:
@@ -62,6 +73,7 @@ class LanguageModel:
             self._prob = NGramModel.readfile(str(path)).prob
         except (OSError, RuntimeError, ValueError) as error:
             raise RuntimeError(f"{path}: cannot read the language model ({error})") from error
+        self.path = path
         self._memo: dict[tuple[str, ...], int] = {}
         # Each history's back-off weight (nearest word first): see holds.
         self._backoff: dict[tuple[str, ...], int] = {}
@@ -105,6 +117,18 @@ class LanguageModel:
             held = self._seen[pair] = self.holds(second, first)
         return held
 
+    def remember_seen(self, answers: dict[tuple[str, str], bool]) -> None:
+        """Remember what :meth:`seen` answers for these pairs, found by other means (the table of
+        :meth:`held_pairs`), so that asking them costs no look-up."""
+        if len(self._seen) + len(answers) >= _REMEMBERED:
+            self._seen.clear()
+        self._seen.update(answers)
+
+    def held_pairs(self) -> HeldPairs | None:
+        """The table of the pairs this model holds (what :meth:`seen` answers, for many pairs at
+        once): shipped for the bundled model only, None for any other."""
+        return bundled_held_pairs() if self.path == bundled_model() else None
+
     def holds(self, word: str, *history: str) -> bool:
         """Whether the model holds the n-gram of ``word`` after ``history`` (nearest word first)
         itself, rather than backing off to the shorter history.
@@ -138,6 +162,63 @@ class LanguageModel:
             if len(right) > 1:
                 total += lookup((right[1], after, word))
         return total
+
+
+class HeldPairs:
+    """Which word pairs a model holds (:meth:`LanguageModel.seen`), for many pairs at once.
+
+    Word ids count from the most frequent word, so most pairs a story asks about are of the
+    ``_DENSE`` most frequent words: those are answered from a bit per pair (8 MB), the rest by
+    binary search in the sorted keys.
+    """
+
+    def __init__(self, words: list[str], keys: np.ndarray) -> None:
+        import numpy as np
+
+        self.ids = {word: index for index, word in enumerate(words)}
+        # The keys are sorted by first word: those of the dense square are among the first ones.
+        square = keys[:np.searchsorted(keys, _DENSE << PAIR_SHIFT)]
+        inside = (square & ((1 << PAIR_SHIFT) - 1)) < _DENSE
+        dense = square[inside]
+        dense = (dense >> PAIR_SHIFT) * _DENSE + (dense & ((1 << PAIR_SHIFT) - 1))  # still sorted
+        at = dense >> 3
+        starts = np.flatnonzero(np.concatenate(([True], at[1:] != at[:-1])))
+        self.bits = np.zeros(_DENSE * _DENSE // 8, dtype=np.uint8)
+        self.bits[at[starts]] = np.add.reduceat((1 << (dense & 7)).astype(np.uint8), starts)
+        inside.resize(len(keys), refcheck=False)  # the keys past the square are all outside it
+        self.keys = keys[~inside]  # the pairs the bitmap does not answer
+
+    def held(self, firsts: np.ndarray, seconds: np.ndarray) -> np.ndarray:
+        """Whether the model holds each pair "firsts[i] seconds[i]" (word ids, as :attr:`ids` gives
+        them; a negative id is no word, and no pair with it is held)."""
+        import numpy as np
+
+        found = np.zeros(len(firsts), dtype=bool)
+        words = (firsts >= 0) & (seconds >= 0)
+        dense = words & (firsts < _DENSE) & (seconds < _DENSE)
+        at = firsts[dense] * _DENSE + seconds[dense]
+        found[dense] = (self.bits[at >> 3] >> (at & 7).astype(np.uint8)) & 1
+        sparse = words & ~dense
+        wanted = (firsts[sparse] << PAIR_SHIFT) + seconds[sparse]
+        at = np.searchsorted(self.keys, wanted)
+        np.minimum(at, len(self.keys) - 1, out=at)
+        found[sparse] = self.keys[at] == wanted
+        return found
+
+
+@functools.cache
+def bundled_held_pairs() -> HeldPairs | None:
+    """The pairs the bundled model holds, from the table shipped for it (read once: a fraction of a
+    second and about 30 MB); None when the installed model is not the one the table was built from."""
+    import numpy as np
+
+    with resources.files("copydesk").joinpath(HELD_PAIRS).open("rb") as file, np.load(file) as table:
+        if int(table["model_bytes"]) != bundled_model().stat().st_size:
+            return None
+        planes = table["planes"]
+        deltas = np.ascontiguousarray(planes.T).view("<u4").ravel()
+        words = table["words"].tobytes().decode("utf-8").split("\n")
+    return HeldPairs(words, np.cumsum(deltas, dtype=np.int64))
 
 
 @functools.lru_cache(maxsize=4)
