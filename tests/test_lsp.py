@@ -63,8 +63,10 @@ from copydesk.lsp import preload
 preload.FirstCheck.start = classmethod(lambda cls, rules_file=None: cls(rules_file))
 run = preload.FirstCheck.run
 def recorded(twin, request):
+    engine_first = "copydesk.engine" in sys.modules  # the server's own Engine waits for the first diagnostics
     report = run(twin, request)
-    Path(request.path + ".twin").write_text("answered" if report else "failed")
+    Path(request.path + ".twin").write_text(("answered" if report else "failed") +
+                                            (" after the server imported its Engine" if engine_first else ""))
     return report
 preload.FirstCheck.run = recorded
 from copydesk.cli import main

@@ -362,7 +362,8 @@ class CopydeskLanguageServer(LanguageServer):
         except SettingsError as error:
             self.show(types.MessageType.Error, str(error))
             return
-        if self.refresh_engine():
+        # With a twin pending (the client's settings arrive in `initialized`), the first check builds the Engine.
+        if self.first_check is None and self.refresh_engine():
             self.recheck_all()
 
 
