@@ -73,6 +73,24 @@ from copydesk.cli import main
 sys.exit(main(["lsp"]))
 """
 
+# The twin's server, with the rules file changed just after the twin checked the first story and before the
+# server builds its own Engine.
+RULES_CHANGED_SERVER = """
+import sys
+from pathlib import Path
+sys.path.remove("")  # the installed package, not the checkout
+from copydesk.lsp import preload
+preload.FirstCheck.start = classmethod(lambda cls, rules_file=None: cls(rules_file))
+run = preload.FirstCheck.run
+def then_the_rules_change(twin, request):
+    answer = run(twin, request)
+    Path(request.root, "copydesk.yaml").write_text("checks:\\n  repeated-word:\\n    enabled: false\\n")
+    return answer
+preload.FirstCheck.run = then_the_rules_change
+from copydesk.cli import main
+sys.exit(main(["lsp"]))
+"""
+
 
 def utf16_column(line: str, characters: int) -> int:
     return len(line[:characters].encode("utf-16-le")) // 2
@@ -439,3 +457,22 @@ async def test_the_twins_first_check_and_the_servers_next(twin_client: LanguageC
     _, other = await opened(twin_client, "other.md", STORY.replace("the the", "the"))
     assert set(by_code(other)) == {"duplicate-caption"}
     assert not (twin_client.workspace_root / "other.md.twin").exists()
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-c", RULES_CHANGED_SERVER]))
+async def rules_changed_client(lsp_client: LanguageClient, tmp_path):
+    async with neovim_session(lsp_client, tmp_path):
+        yield
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the twin is forked; this system has no fork")
+async def test_the_first_story_is_checked_again_when_the_rules_changed_after_the_twin_read_them(
+        rules_changed_client: LanguageClient):
+    uri, diagnostics = await opened(rules_changed_client, "story.md", STORY)
+    assert set(by_code(diagnostics)) == {"duplicate-caption", "repeated-word"}  # the twin's, with the old rules
+
+    async def rechecked():
+        while set(by_code(rules_changed_client.diagnostics.get(uri, []))) != {"duplicate-caption"}:
+            await asyncio.sleep(0.02)
+
+    await asyncio.wait_for(rechecked(), 15)
