@@ -91,6 +91,28 @@ from copydesk.cli import main
 sys.exit(main(["lsp"]))
 """
 
+# Runs the server with its twin; a file in the workspace says when the server starts warming up its own Engine.
+WARMING_SERVER = """
+import sys
+from pathlib import Path
+sys.path.remove("")  # the installed package, not the checkout
+from copydesk.lsp import preload
+preload.FirstCheck.start = classmethod(lambda cls, rules_file=None: cls(rules_file))
+run = preload.FirstCheck.run
+asked = []
+def recorded(twin, request):
+    asked.append(request.root)
+    return run(twin, request)
+preload.FirstCheck.run = recorded
+warm_up = preload.WarmUp.__init__
+def announced(warming, engine):
+    Path(asked[0], "warming").touch()
+    warm_up(warming, engine)
+preload.WarmUp.__init__ = announced
+from copydesk.cli import main
+sys.exit(main(["lsp"]))
+"""
+
 
 def utf16_column(line: str, characters: int) -> int:
     return len(line[:characters].encode("utf-16-le")) // 2
@@ -476,3 +498,18 @@ async def test_the_first_story_is_checked_again_when_the_rules_changed_after_the
             await asyncio.sleep(0.02)
 
     await asyncio.wait_for(rechecked(), 15)
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-c", WARMING_SERVER]))
+async def warming_client(lsp_client: LanguageClient, tmp_path):
+    async with neovim_session(lsp_client, tmp_path):
+        yield
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the twin is forked; this system has no fork")
+async def test_a_file_that_is_not_copy_opened_first_spends_the_twin_but_the_server_warms_up(
+        warming_client: LanguageClient):
+    await open_file(warming_client, "build.py", "print('the the')\n", language="python")
+    _, diagnostics = await opened(warming_client, "story.md", STORY)
+    assert set(by_code(diagnostics)) == {"duplicate-caption", "repeated-word"}
+    assert (warming_client.workspace_root / "warming").exists()

@@ -199,13 +199,17 @@ class CopydeskLanguageServer(LanguageServer):
         """Check an open document's current text and publish its diagnostics (None: not copy, or closed)."""
         document = self.workspace.text_documents.get(uri)
         path = to_fs_path(uri) if uri.startswith("file:") else None
+        twin_spent = False
         if self.first_check is not None and document is not None and path is not None:
             checked = self.first_checked(uri, path, document.source, document.version)
             if checked is not None:
                 return checked
+            twin_spent = True
         if self.refresh_engine():
             self.recheck_all(except_uri=uri)
         if document is None or path is None or not self.is_copy(path):
+            if twin_spent and self.engine is not None:  # on a file that is not copy: the first story is still to come
+                self.warm_up = WarmUp(self.engine)
             return None
         checked = Checked(uri, path, document.version, self.line_index(document.source), Report())
         self.publish(checked, self._diagnose(checked))
