@@ -477,7 +477,8 @@ def _collections(engine, collected: dict[str, list[Any]], cache: Cache, key: str
         findings: list[Finding] = []
         summaries: dict[str, dict[str, Any]] = {}
         for active in engine.checks:
-            if active.check.scope != "collection" or not collected.get(active.check.name):
+            if active.check.scope != "collection" or not collected.get(active.check.name) or \
+                    outcome.stories < active.check.min_stories:
                 continue
             context = active.context()
             findings += [f for f in active.check.function(collected[active.check.name], context)

@@ -63,10 +63,52 @@ from copydesk.lsp import preload
 preload.FirstCheck.start = classmethod(lambda cls, rules_file=None: cls(rules_file))
 run = preload.FirstCheck.run
 def recorded(twin, request):
+    engine_first = "copydesk.engine" in sys.modules  # the server's own Engine waits for the first diagnostics
     report = run(twin, request)
-    Path(request.path + ".twin").write_text("answered" if report else "failed")
+    Path(request.path + ".twin").write_text(("answered" if report else "failed") +
+                                            (" after the server imported its Engine" if engine_first else ""))
     return report
 preload.FirstCheck.run = recorded
+from copydesk.cli import main
+sys.exit(main(["lsp"]))
+"""
+
+# The twin's server, with the rules file changed just after the twin checked the first story and before the
+# server builds its own Engine.
+RULES_CHANGED_SERVER = """
+import sys
+from pathlib import Path
+sys.path.remove("")  # the installed package, not the checkout
+from copydesk.lsp import preload
+preload.FirstCheck.start = classmethod(lambda cls, rules_file=None: cls(rules_file))
+run = preload.FirstCheck.run
+def then_the_rules_change(twin, request):
+    answer = run(twin, request)
+    Path(request.root, "copydesk.yaml").write_text("checks:\\n  repeated-word:\\n    enabled: false\\n")
+    return answer
+preload.FirstCheck.run = then_the_rules_change
+from copydesk.cli import main
+sys.exit(main(["lsp"]))
+"""
+
+# Runs the server with its twin; a file in the workspace says when the server starts warming up its own Engine.
+WARMING_SERVER = """
+import sys
+from pathlib import Path
+sys.path.remove("")  # the installed package, not the checkout
+from copydesk.lsp import preload
+preload.FirstCheck.start = classmethod(lambda cls, rules_file=None: cls(rules_file))
+run = preload.FirstCheck.run
+asked = []
+def recorded(twin, request):
+    asked.append(request.root)
+    return run(twin, request)
+preload.FirstCheck.run = recorded
+warm_up = preload.WarmUp.__init__
+def announced(warming, engine):
+    Path(asked[0], "warming").touch()
+    warm_up(warming, engine)
+preload.WarmUp.__init__ = announced
 from copydesk.cli import main
 sys.exit(main(["lsp"]))
 """
@@ -437,3 +479,37 @@ async def test_the_twins_first_check_and_the_servers_next(twin_client: LanguageC
     _, other = await opened(twin_client, "other.md", STORY.replace("the the", "the"))
     assert set(by_code(other)) == {"duplicate-caption"}
     assert not (twin_client.workspace_root / "other.md.twin").exists()
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-c", RULES_CHANGED_SERVER]))
+async def rules_changed_client(lsp_client: LanguageClient, tmp_path):
+    async with neovim_session(lsp_client, tmp_path):
+        yield
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the twin is forked; this system has no fork")
+async def test_the_first_story_is_checked_again_when_the_rules_changed_after_the_twin_read_them(
+        rules_changed_client: LanguageClient):
+    uri, diagnostics = await opened(rules_changed_client, "story.md", STORY)
+    assert set(by_code(diagnostics)) == {"duplicate-caption", "repeated-word"}  # the twin's, with the old rules
+
+    async def rechecked():
+        while set(by_code(rules_changed_client.diagnostics.get(uri, []))) != {"duplicate-caption"}:
+            await asyncio.sleep(0.02)
+
+    await asyncio.wait_for(rechecked(), 15)
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-c", WARMING_SERVER]))
+async def warming_client(lsp_client: LanguageClient, tmp_path):
+    async with neovim_session(lsp_client, tmp_path):
+        yield
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the twin is forked; this system has no fork")
+async def test_a_file_that_is_not_copy_opened_first_spends_the_twin_but_the_server_warms_up(
+        warming_client: LanguageClient):
+    await open_file(warming_client, "build.py", "print('the the')\n", language="python")
+    _, diagnostics = await opened(warming_client, "story.md", STORY)
+    assert set(by_code(diagnostics)) == {"duplicate-caption", "repeated-word"}
+    assert (warming_client.workspace_root / "warming").exists()

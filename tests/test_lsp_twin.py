@@ -67,7 +67,7 @@ def run(script: str, tmp_path) -> dict:
 def test_the_twin_reports_what_the_engine_would_and_goes(tmp_path):
     found = run("""
 twin = FirstCheck()
-report = twin.run(request)
+report, _ = twin.run(request)
 again = twin.run(request)  # a twin runs one check
 own = engine_for(load_registry(), None, folder).check_text(text, path=story)
 print(json.dumps({"twin": rows(report), "own": rows(own), "gone": gone(twin.pid), "again": again is None}))
@@ -76,6 +76,32 @@ print(json.dumps({"twin": rows(report), "own": rows(own), "gone": gone(twin.pid)
     assert {"duplicate-caption", "repeated-word", "real-word-error"} <= rules
     assert found["twin"] == found["own"]
     assert found["gone"] and found["again"]
+
+
+@needs_fork
+def test_a_rules_file_changed_after_the_twin_read_it_is_read_again(tmp_path):
+    found = run("""
+import time
+from copydesk.lsp import preload
+rules = Path(folder, "copydesk.yaml")
+rules.write_text("checks:\\n  dates:\\n    enabled: true\\n", encoding="utf-8")
+build = preload.engine_for
+def announced(*settings):  # in the twin: says when it has built the Engine it guessed
+    engine = build(*settings)
+    Path(folder, "built").touch()
+    return engine
+preload.engine_for = announced
+twin = FirstCheck()
+while not Path(folder, "built").exists():
+    time.sleep(0.02)
+rules.write_text("checks:\\n  repeated-word:\\n    enabled: false\\n", encoding="utf-8")
+report, stamp = twin.run(request)
+status = os.stat(rules)
+print(json.dumps({"rules": sorted({row[0] for row in rows(report)}),
+                  "stamp": stamp == (status.st_mtime_ns, status.st_size)}))
+""", tmp_path)
+    assert "duplicate-caption" in found["rules"] and "repeated-word" not in found["rules"]
+    assert found["stamp"]  # the version it checked with, for the server to compare with its own
 
 
 @needs_fork

@@ -165,3 +165,18 @@ def test_a_collection_check_that_compares_stories_skips_a_story_alone(tmp_path):
     assert found["1"][0][0] == "internal-error" and "boom in the summary" in found["1"][0][1]
     assert len(found["1"]) == 1
     assert found["2"] == found["3"] == [("compared", "compared with 1 other stories")]
+
+
+def test_an_audit_of_a_story_alone_skips_a_check_that_compares_stories(tmp_path):
+    env = install_plugin(tmp_path, PAIRS_PLUGIN)
+    alone = tmp_path / "alone.txt"
+    alone.write_text("Harbour reopens\n\nThe harbour reopened on Monday after the storm.\n", encoding="utf-8")
+    result = run_process("audit", alone, "--select", "pairs", "--jobs", "1", "--no-cache", "--progress", "never",
+                         cwd=tmp_path, env=env)
+    assert result.code == 0, result.err
+    assert result.out == ""  # as `copydesk check` says about it: nothing
+    other = tmp_path / "other.txt"
+    other.write_text("Ferry returns\n\nThe ferry returned on Tuesday.\n", encoding="utf-8")
+    both = run_process("audit", alone, other, "--select", "pairs", "--jobs", "1", "--no-cache", "--progress", "never",
+                       cwd=tmp_path, env=env)
+    assert [json.loads(line)["rule"] for line in both.out.splitlines()] == ["compared", "compared"]

@@ -63,6 +63,15 @@ def rules_path(rules: str | None, root: str) -> str | None:
     return find_user_config(root)
 
 
+def rules_stamp(rules: str | None) -> tuple[int, int] | None:
+    """The rules file's modification time and size (None: no file): another stamp, another version."""
+    try:
+        status = os.stat(rules) if rules else None
+    except OSError:
+        return None
+    return status and (status.st_mtime_ns, status.st_size)
+
+
 def engine_for(registry: Registry, rules: str | None, root: str, select: Sequence[str] = (),
                ignore: Sequence[str] = (), published: str | None = None) -> Engine:
     """The Engine ``copydesk check`` would run in the folder ``root`` with this rules file (None: none).
@@ -142,17 +151,18 @@ class FirstCheck:
         self._connection: Connection | None = ours
         self.pid = pid  # the twin's process
 
-    def run(self, request: Request) -> Report | None:
-        """The twin's report on the story, or None (then check it here): the twin failed or was used before,
-        the rules cannot be used, or the story is not copy or too large to check."""
+    def run(self, request: Request) -> tuple[Report, tuple[int, int] | None] | None:
+        """The twin's report on the story and the :func:`rules_stamp` of the rules file it checked with, or
+        None (then check it here): the twin failed or was used before, the rules cannot be used, or the story
+        is not copy or too large to check."""
         connection, self._connection = self._connection, None
         if connection is None:
             return None
-        report = None
+        answer = None
         try:
             connection.send(request)
             if connection.poll(_REPORT_WAIT):
-                report = connection.recv()
+                answer = connection.recv()
         except (OSError, EOFError) as error:  # the twin gave up or died: the server checks the story itself
             log.info("the first check's twin did not answer: %s", error)
         finally:
@@ -160,7 +170,7 @@ class FirstCheck:
             self._end()
         from copydesk.report import Report
 
-        return report if isinstance(report, Report) else None
+        return answer if isinstance(answer, tuple) and isinstance(answer[0], Report) else None
 
     def close(self) -> None:
         """Let the twin go unused (a first check the server must run itself)."""
@@ -191,6 +201,7 @@ def _twin(connection: Connection, rules_file: str | None) -> None:
         registry = plugins.load_registry()
         root = os.getcwd()  # the workspace folder is not known yet; most editors start the server in it
         guess = (rules_file or rules_path(None, root), root, (), (), None)
+        guess_stamp = rules_stamp(guess[0])  # before the file is read: a change while it is read is a change
         engine = None
         try:
             engine = engine_for(registry, *guess)
@@ -200,10 +211,11 @@ def _twin(connection: Connection, rules_file: str | None) -> None:
         if connection.poll(_TWIN_WAITS):
             request: Request = connection.recv()
             settings = request.engine_settings()
-            if engine is None or settings != guess:
+            stamp = rules_stamp(settings[0])
+            if engine is None or settings != guess or stamp != guess_stamp:  # the rules file may have changed
                 engine = engine_for(registry, *settings)
             checkable = is_copy(engine, request.path) and not too_large(engine, request.text)
-            connection.send(engine.check_text(request.text, path=request.path) if checkable else None)
+            connection.send((engine.check_text(request.text, path=request.path), stamp) if checkable else None)
     except BaseException as error:  # whatever happens, the twin must not run on as a second server
         log.info("the first check's twin stopped: %s", error)
         status = 1

@@ -33,7 +33,7 @@ from copydesk import __version__, house_words
 from copydesk.findings import INCOMPLETE_RULES, Finding
 from copydesk.lsp import actions
 from copydesk.lsp.positions import LineIndex
-from copydesk.lsp.preload import FirstCheck, Request, WarmUp, engine_for, is_copy, rules_path, too_large
+from copydesk.lsp.preload import FirstCheck, Request, WarmUp, engine_for, is_copy, rules_path, rules_stamp, too_large
 from copydesk.report import DocumentResult, Report
 
 if TYPE_CHECKING:  # imported when the Engine is first built: with a twin, after the first diagnostics
@@ -163,12 +163,7 @@ class CopydeskLanguageServer(LanguageServer):
         from copydesk.plugins import load_registry
 
         rules = rules_path(self.settings.rules, self.root)
-        try:
-            status = os.stat(rules) if rules else None
-            stamp = status and (status.st_mtime_ns, status.st_size)
-        except OSError:
-            stamp = None
-        key = (self.settings, rules, stamp)
+        key = (self.settings, rules, rules_stamp(rules))
         if key == self._engine_key:
             return False
         self._engine_key = key
@@ -204,13 +199,17 @@ class CopydeskLanguageServer(LanguageServer):
         """Check an open document's current text and publish its diagnostics (None: not copy, or closed)."""
         document = self.workspace.text_documents.get(uri)
         path = to_fs_path(uri) if uri.startswith("file:") else None
+        twin_spent = False
         if self.first_check is not None and document is not None and path is not None:
             checked = self.first_checked(uri, path, document.source, document.version)
             if checked is not None:
                 return checked
+            twin_spent = True
         if self.refresh_engine():
             self.recheck_all(except_uri=uri)
         if document is None or path is None or not self.is_copy(path):
+            if twin_spent and self.engine is not None:  # on a file that is not copy: the first story is still to come
+                self.warm_up = WarmUp(self.engine)
             return None
         checked = Checked(uri, path, document.version, self.line_index(document.source), Report())
         self.publish(checked, self._diagnose(checked))
@@ -222,14 +221,18 @@ class CopydeskLanguageServer(LanguageServer):
         assert self.first_check is not None
         first_check, self.first_check = self.first_check, None
         settings = self.settings
-        report = first_check.run(Request(settings.rules, self.root, settings.select, settings.ignore,
+        answer = first_check.run(Request(settings.rules, self.root, settings.select, settings.ignore,
                                          settings.published, path, text))
-        if report is None:
+        if answer is None:
             return None
+        report, rules_read = answer
         checked = Checked(uri, path, version, self.line_index(text), report)
         self.publish(checked, self.diagnostics(checked))
         if self.refresh_engine():
             self.recheck_all(except_uri=uri)
+        assert self._engine_key is not None
+        if self._engine_key[2] != rules_read:  # the rules file changed after the twin read it
+            return self.check(uri)
         if self.engine is not None:
             self.warm_up = WarmUp(self.engine)
         return checked
@@ -362,7 +365,8 @@ class CopydeskLanguageServer(LanguageServer):
         except SettingsError as error:
             self.show(types.MessageType.Error, str(error))
             return
-        if self.refresh_engine():
+        # With a twin pending (the client's settings arrive in `initialized`), the first check builds the Engine.
+        if self.first_check is None and self.refresh_engine():
             self.recheck_all()
 
 
