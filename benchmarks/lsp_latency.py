@@ -134,7 +134,9 @@ async def start_server(command: list[str], folder: Path, uri: str, text: str,
     spawned = time.perf_counter()
     await client.start_io(*command, "lsp")
     await client.initialize_async(types.InitializeParams(
-        capabilities=types.ClientCapabilities(), root_uri=folder.as_uri(),
+        # As VS Code and Neovim do: the server then asks for the "copydesk" settings while it starts.
+        capabilities=types.ClientCapabilities(workspace=types.WorkspaceClientCapabilities(configuration=True)),
+        root_uri=folder.as_uri(),
         initialization_options={"lintOnChange": True, "debounceMs": 0}))
     initialized = time.perf_counter()
     client.initialized(types.InitializedParams())
