@@ -52,16 +52,26 @@ from copydesk.cli import main
 sys.exit(main(["lsp"]))
 """
 
-# Runs the server with its twin (copydesk/lsp/preload.py) forked whatever the machine's load: the first
-# check is the twin's, the next ones the server's own. Beside a story the twin was asked about, a file
-# says whether it answered.
-TWIN_SERVER = """
+
+def twin_server(patch: str) -> str:
+    """A server script that forks its twin (copydesk/lsp/preload.py) whatever the machine's load, with
+    ``patch`` (code run after ``preload`` is imported, its ``FirstCheck.run`` at hand as ``run``) applied."""
+    return f"""
 import sys
 from pathlib import Path
 sys.path.remove("")  # the installed package, not the checkout
 from copydesk.lsp import preload
 preload.FirstCheck.start = classmethod(lambda cls, rules_file=None: cls(rules_file))
 run = preload.FirstCheck.run
+{patch}
+from copydesk.cli import main
+sys.exit(main(["lsp"]))
+"""
+
+
+# The first check is the twin's, the next ones the server's own. Beside a story the twin was asked about, a
+# file says whether it answered.
+TWIN_SERVER = twin_server("""
 def recorded(twin, request):
     engine_first = "copydesk.engine" in sys.modules  # the server's own Engine waits for the first diagnostics
     report = run(twin, request)
@@ -69,36 +79,19 @@ def recorded(twin, request):
                                             (" after the server imported its Engine" if engine_first else ""))
     return report
 preload.FirstCheck.run = recorded
-from copydesk.cli import main
-sys.exit(main(["lsp"]))
-"""
+""")
 
-# The twin's server, with the rules file changed just after the twin checked the first story and before the
-# server builds its own Engine.
-RULES_CHANGED_SERVER = """
-import sys
-from pathlib import Path
-sys.path.remove("")  # the installed package, not the checkout
-from copydesk.lsp import preload
-preload.FirstCheck.start = classmethod(lambda cls, rules_file=None: cls(rules_file))
-run = preload.FirstCheck.run
+# The rules file changed just after the twin checked the first story and before the server builds its own Engine.
+RULES_CHANGED_SERVER = twin_server("""
 def then_the_rules_change(twin, request):
     answer = run(twin, request)
     Path(request.root, "copydesk.yaml").write_text("checks:\\n  repeated-word:\\n    enabled: false\\n")
     return answer
 preload.FirstCheck.run = then_the_rules_change
-from copydesk.cli import main
-sys.exit(main(["lsp"]))
-"""
+""")
 
-# Runs the server with its twin; a file in the workspace says when the server starts warming up its own Engine.
-WARMING_SERVER = """
-import sys
-from pathlib import Path
-sys.path.remove("")  # the installed package, not the checkout
-from copydesk.lsp import preload
-preload.FirstCheck.start = classmethod(lambda cls, rules_file=None: cls(rules_file))
-run = preload.FirstCheck.run
+# A file in the workspace says when the server starts warming up its own Engine.
+WARMING_SERVER = twin_server("""
 asked = []
 def recorded(twin, request):
     asked.append(request.root)
@@ -109,9 +102,7 @@ def announced(warming, engine):
     Path(asked[0], "warming").touch()
     warm_up(warming, engine)
 preload.WarmUp.__init__ = announced
-from copydesk.cli import main
-sys.exit(main(["lsp"]))
-"""
+""")
 
 
 def utf16_column(line: str, characters: int) -> int:
