@@ -51,6 +51,7 @@ import json
 import random
 import re
 import sys
+import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -486,8 +487,6 @@ def _other_documents(corpus: str, folder: Path) -> tuple[list[str], Path]:
 def other_copy(judge_dir: Path | None, tag: str = "") -> None:
     """The rules on copy they were never tuned on (OTHER_COPY): flags, and precision by reading, from
     benchmarks/verdicts/attribution-<corpus>-<rule>.jsonl; with --judge-dir the flags to read are written there."""
-    import tempfile
-
     from copydesk.engine import Engine
 
     registry, config, active = _setup()
